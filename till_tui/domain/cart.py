@@ -1,0 +1,294 @@
+"""The cart: lines, discounts and extra charges, totals and VAT. Pure and immutable.
+
+Every change returns a new `Cart`; the screen keeps the current one and the store saves it as
+the draft that survives a crash. All amounts are integer minor units, tax-inclusive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from till_tui.domain.money import QTY_UNIT, half_up_div
+from till_tui.domain.product import Product
+from till_tui.domain.vat import VatLine, vat_breakdown
+from till_tui.i18n import _
+
+AdjustmentKind = Literal["percent", "amount"]
+MAX_PERCENT = 10_000  # 100 % in basis points
+
+
+class CartError(ValueError):
+    """A change the cart refuses; the message is for the cashier."""
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A discount (or, with `surcharge`, an extra charge) on a line or on the whole basket.
+
+    `value` is basis points for "percent" (1000 = 10 %) and minor units for "amount"; always > 0.
+    """
+
+    kind: AdjustmentKind
+    value: int
+    surcharge: bool = False
+
+    def delta(self, base: int) -> int:
+        """The signed change this adjustment makes to `base` (negative for a discount)."""
+        if self.kind == "percent":
+            amount = half_up_div(base * self.value, MAX_PERCENT)
+        else:
+            amount = self.value
+        return amount if self.surcharge else -amount
+
+    def check(self, base: int) -> None:
+        """Raise CartError if this adjustment cannot apply to `base`."""
+        if self.value <= 0:
+            raise CartError(_("A discount or extra charge must be more than zero."))
+        if self.surcharge:
+            return
+        if self.kind == "percent" and self.value > MAX_PERCENT:
+            raise CartError(_("A discount cannot exceed 100 %."))
+        if self.kind == "amount" and self.value > base:
+            raise CartError(_("The discount is larger than the amount it applies to."))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "value": self.value, "surcharge": self.surcharge}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Adjustment:
+        kind = data["kind"]
+        if kind not in ("percent", "amount"):
+            raise ValueError(f"unknown adjustment kind {kind!r}")
+        return cls(kind=kind, value=int(data["value"]), surcharge=bool(data["surcharge"]))
+
+
+@dataclass(frozen=True, slots=True)
+class CartLine:
+    """One line of the cart: a product at a unit price, a quantity in thousandths."""
+
+    product_id: int
+    code: str
+    name: str
+    unit_price: int
+    vat_rate: int
+    quantity: int = QTY_UNIT
+    adjustment: Adjustment | None = None
+
+    @classmethod
+    def of(cls, product: Product, quantity: int = QTY_UNIT) -> CartLine:
+        return cls(
+            product_id=product.id,
+            code=product.barcode,
+            name=product.name,
+            unit_price=product.price,
+            vat_rate=product.vat_rate,
+            quantity=quantity,
+        )
+
+    @property
+    def gross(self) -> int:
+        """Unit price times quantity, before any adjustment."""
+        return half_up_div(self.unit_price * self.quantity, QTY_UNIT)
+
+    @property
+    def adjustment_amount(self) -> int:
+        """Signed effect of the line's own adjustment (negative for a discount)."""
+        if self.adjustment is None:
+            return 0
+        return max(self.adjustment.delta(self.gross), -self.gross)
+
+    @property
+    def net(self) -> int:
+        """The line total after its own adjustment, before the basket adjustment."""
+        return self.gross + self.adjustment_amount
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "product_id": self.product_id,
+            "code": self.code,
+            "name": self.name,
+            "unit_price": self.unit_price,
+            "vat_rate": self.vat_rate,
+            "quantity": self.quantity,
+            "adjustment": self.adjustment.to_dict() if self.adjustment else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CartLine:
+        adjustment = data.get("adjustment")
+        return cls(
+            product_id=int(data["product_id"]),
+            code=str(data["code"]),
+            name=str(data["name"]),
+            unit_price=int(data["unit_price"]),
+            vat_rate=int(data["vat_rate"]),
+            quantity=int(data["quantity"]),
+            adjustment=Adjustment.from_dict(adjustment) if adjustment else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CartTotals:
+    """Everything a screen, a receipt or the store needs to know about the cart's money."""
+
+    subtotal: int
+    """Sum of line nets (after line adjustments, before the basket adjustment)."""
+    basket_adjustment: int
+    """Signed basket adjustment (negative for a discount)."""
+    line_totals: tuple[int, ...]
+    """Each line's final amount, with its share of the basket adjustment."""
+    basket_shares: tuple[int, ...]
+    """Each line's share of the basket adjustment; they sum to `basket_adjustment`."""
+    total: int
+    """What the customer pays: the sum of `line_totals`."""
+    vat: tuple[VatLine, ...]
+    """VAT table per rate, computed on `line_totals`."""
+    discount_total: int
+    """All discounts given, line and basket (a positive number); extra charges not counted."""
+
+    @property
+    def vat_total(self) -> int:
+        return sum(line.vat for line in self.vat)
+
+
+
+def spread(delta: int, weights: tuple[int, ...]) -> tuple[int, ...]:
+    """Split `delta` over non-negative `weights` in proportion; the shares sum exactly to `delta`.
+
+    Largest remainder: each share is rounded down, and the units left over go to the lines with
+    the largest remainders (the earlier line on a tie).
+    """
+    total_weight = sum(weights)
+    if total_weight == 0 or delta == 0:
+        return tuple(0 for _ in weights)
+    magnitude = abs(delta)
+    floors = []
+    remainders = []
+    for index, weight in enumerate(weights):
+        q, r = divmod(magnitude * weight, total_weight)
+        floors.append(q)
+        remainders.append((-r, index))
+    for _r, index in sorted(remainders)[: magnitude - sum(floors)]:
+        floors[index] += 1
+    sign = -1 if delta < 0 else 1
+    return tuple(sign * share for share in floors)
+
+
+@dataclass(frozen=True, slots=True)
+class Cart:
+    """The sale being rung up. Immutable: every change returns a new cart."""
+
+    lines: tuple[CartLine, ...] = ()
+    adjustment: Adjustment | None = None
+    note: str = ""
+    customer_id: int | None = field(default=None)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.lines
+
+    def add(self, product: Product, quantity: int = QTY_UNIT) -> tuple[Cart, int]:
+        """Add `quantity` of `product`; a plain line of the same product grows instead.
+
+        Returns the new cart and the index of the line that changed.
+        """
+        if quantity <= 0:
+            raise CartError(_("The quantity must be more than zero."))
+        for index, line in enumerate(self.lines):
+            if (
+                line.product_id == product.id
+                and line.unit_price == product.price
+                and line.adjustment is None
+            ):
+                grown = replace(line, quantity=line.quantity + quantity)
+                return self._with_line(index, grown), index
+        lines = (*self.lines, CartLine.of(product, quantity))
+        return replace(self, lines=lines), len(lines) - 1
+
+    def set_quantity(self, index: int, quantity: int) -> Cart:
+        """Set line `index` to `quantity` thousandths (more than zero: Delete removes a line)."""
+        if quantity <= 0:
+            raise CartError(_("The quantity must be more than zero: use Delete to remove the line."))
+        line = self.lines[index]
+        changed = replace(line, quantity=quantity)
+        if line.adjustment is not None and line.adjustment.kind == "amount":
+            line.adjustment.check(changed.gross)
+        return self._with_line(index, changed)
+
+    def change_quantity(self, index: int, step: int) -> Cart:
+        """Add `step` thousandths (negative to remove) to line `index`."""
+        return self.set_quantity(index, self.lines[index].quantity + step)
+
+    def remove(self, index: int) -> Cart:
+        """Remove line `index`; the basket adjustment goes too when the cart becomes empty."""
+        lines = self.lines[:index] + self.lines[index + 1 :]
+        adjustment = self.adjustment if lines else None
+        return replace(self, lines=lines, adjustment=adjustment)
+
+    def with_line_adjustment(self, index: int, adjustment: Adjustment | None) -> Cart:
+        """Set (or clear, with None) the discount or extra charge of line `index`."""
+        line = self.lines[index]
+        if adjustment is not None:
+            adjustment.check(line.gross)
+        return self._with_line(index, replace(line, adjustment=adjustment))
+
+    def with_basket_adjustment(self, adjustment: Adjustment | None) -> Cart:
+        """Set (or clear, with None) the discount or extra charge on the whole basket."""
+        if adjustment is not None:
+            if self.is_empty:
+                raise CartError(_("The cart is empty."))
+            adjustment.check(sum(line.net for line in self.lines))
+        return replace(self, adjustment=adjustment)
+
+    def with_note(self, note: str) -> Cart:
+        return replace(self, note=note.strip())
+
+    def _with_line(self, index: int, line: CartLine) -> Cart:
+        return replace(self, lines=(*self.lines[:index], line, *self.lines[index + 1 :]))
+
+    def totals(self) -> CartTotals:
+        """Totals, basket spread and VAT table of the cart."""
+        nets = tuple(line.net for line in self.lines)
+        subtotal = sum(nets)
+        basket = 0
+        if self.adjustment is not None and subtotal > 0:
+            basket = max(self.adjustment.delta(subtotal), -subtotal)
+        shares = spread(basket, nets)
+        line_totals = tuple(net + share for net, share in zip(nets, shares, strict=True))
+        vat = vat_breakdown(
+            (line.vat_rate, amount) for line, amount in zip(self.lines, line_totals, strict=True)
+        )
+        return CartTotals(
+            subtotal=subtotal,
+            basket_adjustment=basket,
+            line_totals=line_totals,
+            basket_shares=shares,
+            total=sum(line_totals),
+            vat=vat,
+            discount_total=-sum(
+                delta for delta in (*(line.adjustment_amount for line in self.lines), basket)
+                if delta < 0
+            ),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form, for the draft that survives a crash and for parked sales."""
+        return {
+            "lines": [line.to_dict() for line in self.lines],
+            "adjustment": self.adjustment.to_dict() if self.adjustment else None,
+            "note": self.note,
+            "customer_id": self.customer_id,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Cart:
+        adjustment = data.get("adjustment")
+        customer_id = data.get("customer_id")
+        return cls(
+            lines=tuple(CartLine.from_dict(line) for line in data.get("lines", [])),
+            adjustment=Adjustment.from_dict(adjustment) if adjustment else None,
+            note=str(data.get("note", "")),
+            customer_id=int(customer_id) if customer_id is not None else None,
+        )
