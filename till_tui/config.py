@@ -1,0 +1,258 @@
+"""config.toml -> typed, validated, frozen settings.
+
+Unknown keys and bad values are errors that name the key and the file; nothing starts
+half-configured. Every setting is documented where it is declared.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_name
+
+CONFIG_ENV = "TILL_CONFIG"
+APP_NAME = "till-tui"
+
+PRINTER_KINDS = ("file", "none")
+RECEIPT_CHOICES = ("none", "print", "email")
+PAYMENT_KINDS = ("cash", "card", "prepaid", "credit", "external", "other")
+
+
+class ConfigError(Exception):
+    """A config.toml problem; the message names the file and the key."""
+
+    def __init__(self, path: Path | None, key: str, problem: str) -> None:
+        where = f"{path}: " if path else ""
+        super().__init__(f"{where}{key}: {problem}" if key else f"{where}{problem}")
+        self.path = path
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    database: str = "sqlite:///till.db"
+    """Database URL; a relative SQLite path is relative to the config file."""
+
+
+@dataclass(frozen=True, slots=True)
+class TillConfig:
+    register: str = "R1"
+    """This till's register code: sale numbers, shifts and journal chains are per register."""
+    currency: str = "EUR"
+    """ISO 4217 currency code."""
+    locale: str = "fr_FR"
+    """UI language, and money, number and date formats (fr_FR, en_US...)."""
+    default_customer: str = ""
+    """Card code of a customer attached to every new sale (optional)."""
+    receipt_default: str = "none"
+    """Receipt choice preselected after a payment: none, print or email."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShopConfig:
+    name: str = ""
+    """Shop name printed at the top of every receipt."""
+    header: tuple[str, ...] = ()
+    """Lines under the name: address, phone, VAT number (SIRET, TVA intracom.)."""
+    footer: tuple[str, ...] = ()
+    """Lines at the bottom of every receipt."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterConfig:
+    kind: str = "none"
+    """Where receipts go: file (ESC/POS bytes appended to `path`) or none."""
+    path: str = ""
+    """For kind = "file": the file or device (/dev/usb/lp0); relative to the config file."""
+    width: int = 42
+    """Characters per receipt line (42 for 80 mm paper, 32 for 58 mm)."""
+    profile: str = ""
+    """python-escpos printer profile name; empty for the generic one."""
+    codepage: str = "CP858"
+    """Code page that prints accents and the euro sign."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScannerConfig:
+    devices: tuple[str, ...] = ()
+    """evdev device paths of barcode scanners; empty to detect them."""
+    customer_card_prefix: str = ""
+    """Codes starting with this prefix are customer cards."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentMethod:
+    code: str
+    """Short code stored with each payment (cash, card, room...)."""
+    label: str
+    """Name shown to the cashier and printed on the receipt."""
+    kind: str
+    """cash, card, prepaid, credit, external or other."""
+    requires_reference: bool = False
+    """The cashier must type a reference (e.g. a room number) for this method."""
+    external_id: str = ""
+    """Identifier of the method in an external system (e.g. the hotel's PMS)."""
+    ask_last4: bool = False
+    """Card: ask for the last 4 digits of the card."""
+
+
+CASH = PaymentMethod(code="cash", label="Cash", kind="cash")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole validated configuration of one till."""
+
+    path: Path | None
+    base_dir: Path
+    store: StoreConfig = field(default_factory=StoreConfig)
+    till: TillConfig = field(default_factory=TillConfig)
+    shop: ShopConfig = field(default_factory=ShopConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    scanner: ScannerConfig = field(default_factory=ScannerConfig)
+    payment_methods: tuple[PaymentMethod, ...] = (CASH,)
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(relative).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def default_config_path() -> Path:
+    """`TILL_CONFIG`, else config.toml in the user's config folder."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate `path`; raise ConfigError naming the file and key of any problem."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found (run `till demo` to try the till)") from None
+    except OSError as error:
+        raise ConfigError(path, "", f"cannot read the file ({error.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, "", "the file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, "", f"not valid TOML ({error})") from None
+    return parse_config(data, path=path, base_dir=path.resolve().parent)
+
+
+def parse_config(data: dict[str, Any], *, path: Path | None, base_dir: Path) -> Config:
+    """Validate parsed TOML `data` into a Config."""
+    sections = {"store", "till", "shop", "printer", "scanner", "payment_methods"}
+    for key in data:
+        if key not in sections:
+            raise ConfigError(path, key, f"unknown section (known: {', '.join(sorted(sections))})")
+    store = _section(StoreConfig, data.get("store", {}), "store", path)
+    till = _section(TillConfig, data.get("till", {}), "till", path)
+    shop = _section(ShopConfig, data.get("shop", {}), "shop", path)
+    printer = _section(PrinterConfig, data.get("printer", {}), "printer", path)
+    scanner = _section(ScannerConfig, data.get("scanner", {}), "scanner", path)
+    _check_till(till, path)
+    _check_printer(printer, path)
+    methods = _payment_methods(data.get("payment_methods", []), path)
+    return Config(path, base_dir, store, till, shop, printer, scanner, methods)
+
+
+def _section(cls: Any, table: Any, name: str, path: Path | None) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(path, name, "must be a table like [" + name + "]")
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        full = f"[{name}] {key}"
+        if key not in known:
+            raise ConfigError(path, full, f"unknown key (known: {', '.join(sorted(known))})")
+        values[key] = _typed(value, hints[key], full, path)
+    try:
+        return cls(**values)
+    except TypeError as error:  # a required key is missing
+        missing = [f.name for f in fields(cls) if f.name not in values]
+        raise ConfigError(path, f"[{name}] {missing[0]}", "is required") from error
+
+
+def _typed(value: Any, hint: Any, key: str, path: Path | None) -> Any:
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(path, key, f"must be true or false, not {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(path, key, f"must be a whole number, not {value!r}")
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(path, key, f"must be a string in quotes, not {value!r}")
+        return value
+    # tuple[str, ...]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(path, key, f'must be a list of strings like ["a", "b"], not {value!r}')
+    return tuple(value)
+
+
+def _check_till(till: TillConfig, path: Path | None) -> None:
+    if not till.register.strip():
+        raise ConfigError(path, "[till] register", "must not be empty")
+    try:
+        Locale.parse(till.locale)
+    except (UnknownLocaleError, ValueError):
+        raise ConfigError(path, "[till] locale", f"unknown locale {till.locale!r}") from None
+    if len(till.currency) != 3 or get_currency_name(till.currency, locale="en") == till.currency:
+        raise ConfigError(path, "[till] currency", f"unknown currency {till.currency!r}")
+    if till.receipt_default not in RECEIPT_CHOICES:
+        choices = " | ".join(RECEIPT_CHOICES)
+        raise ConfigError(path, "[till] receipt_default", f"must be one of {choices}")
+
+
+def _check_printer(printer: PrinterConfig, path: Path | None) -> None:
+    if printer.kind not in PRINTER_KINDS:
+        kinds = " | ".join(PRINTER_KINDS)
+        raise ConfigError(path, "[printer] kind", f"{printer.kind!r} is not one of {kinds}")
+    if printer.kind == "file" and not printer.path:
+        raise ConfigError(path, "[printer] path", 'is required when kind = "file"')
+    if not 24 <= printer.width <= 80:
+        raise ConfigError(path, "[printer] width", "must be between 24 and 80 characters")
+    try:
+        "€".encode(printer.codepage)
+    except LookupError:
+        raise ConfigError(path, "[printer] codepage", f"unknown code page {printer.codepage!r}")
+    except UnicodeEncodeError:
+        raise ConfigError(
+            path, "[printer] codepage", f"{printer.codepage} cannot print the euro sign"
+        ) from None
+
+
+def _payment_methods(items: Any, path: Path | None) -> tuple[PaymentMethod, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(path, "payment_methods", "must be written as [[payment_methods]] tables")
+    methods: list[PaymentMethod] = []
+    for number, item in enumerate(items, start=1):
+        method: PaymentMethod = _section(PaymentMethod, item, f"payment_methods #{number}", path)
+        key = f"[payment_methods #{number}]"
+        if method.kind not in PAYMENT_KINDS:
+            kinds = " | ".join(PAYMENT_KINDS)
+            raise ConfigError(path, f"{key} kind", f"{method.kind!r} is not one of {kinds}")
+        if not method.code.strip() or not method.label.strip():
+            raise ConfigError(path, f"{key} code", "code and label must not be empty")
+        if any(m.code == method.code for m in methods):
+            raise ConfigError(path, f"{key} code", f"{method.code!r} is used twice")
+        methods.append(method)
+    cash = [m for m in methods if m.kind == "cash"]
+    others = [m for m in methods if m.kind != "cash"]
+    # Cash is always first (key 1) and cannot be disabled.
+    return (cash[0] if cash else CASH, *cash[1:], *others)

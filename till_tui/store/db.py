@@ -1,0 +1,96 @@
+"""The database: one `DatabaseProxy` for every model, opened from the config's URL.
+
+SQLite is set up for a till: WAL (readers never block the till), foreign keys, a busy timeout
+(another till or a report holding the lock waits instead of failing), and synchronous FULL so a
+committed sale survives a power cut.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import peewee
+
+from till_tui.i18n import _
+
+database = peewee.DatabaseProxy()
+"""Every model is bound to this proxy; `open_database` points it at the real database."""
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "synchronous": 2,  # FULL
+    "cache_size": -16_000,  # 16 MiB
+}
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """A database problem, with a message a cashier or a technician can act on."""
+
+
+def sqlite_path(url: str, base_dir: Path) -> Path:
+    """The file of a sqlite:/// URL; a relative path is relative to `base_dir`."""
+    if not url.startswith("sqlite:///"):
+        raise StoreError(_("Unsupported database URL: {url}").format(url=url))
+    path = Path(url.removeprefix("sqlite:///")).expanduser()
+    return path if path.is_absolute() else base_dir / path
+
+
+def open_database(url: str, base_dir: Path) -> peewee.Database:
+    """Open the database at `url`, bring its schema up to date, and bind the models to it."""
+    from till_tui.store.migrations import migrate
+
+    if url.startswith(("postgres://", "postgresql://")):
+        raise StoreError(_("PostgreSQL is not supported by this version of the till yet."))
+    path = sqlite_path(url, base_dir)
+    if not path.parent.is_dir():
+        raise StoreError(_("The database folder does not exist: {path}").format(path=path.parent))
+    db = peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        migrate(db)
+    except (peewee.OperationalError, sqlite3.DatabaseError) as error:
+        db.close()
+        raise StoreError(
+            _("Cannot open the database {path}: {error}").format(path=path, error=error)
+        ) from error
+    return db
+
+
+def close_database() -> None:
+    """Close this thread's connection, if any."""
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """One write transaction, taking the write lock up front (BEGIN IMMEDIATE).
+
+    Taking the lock first means a busy database is waited for at the start, never half-way
+    through a sale; a lock still held after the busy timeout becomes a StoreError.
+    """
+    try:
+        with database.atomic("IMMEDIATE"):
+            yield
+    except peewee.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise StoreError(
+                _("The database is busy (another till or a report is writing). Try again.")
+            ) from error
+        raise StoreError(_("Database error: {error}").format(error=error)) from error
+
+
+def in_transaction(work: Callable[[], T]) -> T:
+    """Run `work` in one write transaction and return its result."""
+    with transaction():
+        return work()

@@ -1,0 +1,154 @@
+"""Peewee models over the schema that the migrations create (see migrations/m0001_initial.py).
+
+Models are for the store's services only: screens call services and get domain objects back.
+Times are stored as ISO 8601 text in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import peewee
+
+from till_tui.store.db import database
+
+
+class UtcDateTimeField(peewee.TextField):
+    """An aware datetime stored as ISO 8601 text in UTC (sorts as text, reads back aware)."""
+
+    def db_value(self, value: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return value
+
+    def python_value(self, value: Any) -> Any:
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Product(BaseModel):
+    barcode = peewee.TextField(unique=True)
+    name = peewee.TextField()
+    search_name = peewee.TextField(index=True)
+    price = peewee.BigIntegerField()
+    vat_rate = peewee.IntegerField()
+    sku = peewee.TextField(default="")
+    product_group = peewee.TextField(default="")
+    active = peewee.BooleanField(default=True)
+    created_at = UtcDateTimeField(default=now)
+
+
+class Staff(BaseModel):
+    name = peewee.TextField(unique=True)
+    role = peewee.TextField()
+    pin_hash = peewee.TextField()
+    active = peewee.BooleanField(default=True)
+    created_at = UtcDateTimeField(default=now)
+
+
+class Shift(BaseModel):
+    register = peewee.TextField()
+    number = peewee.IntegerField()
+    opened_at = UtcDateTimeField(default=now)
+    opened_by = peewee.ForeignKeyField(Staff, column_name="opened_by")
+    opening_float = peewee.BigIntegerField()
+
+
+class Sale(BaseModel):
+    register = peewee.TextField()
+    number = peewee.IntegerField()
+    shift = peewee.ForeignKeyField(Shift, column_name="shift_id")
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id")
+    created_at = UtcDateTimeField(default=now)
+    subtotal = peewee.BigIntegerField()
+    basket_adjustment = peewee.BigIntegerField()
+    basket_rule = peewee.TextField(null=True)
+    discount_total = peewee.BigIntegerField()
+    total = peewee.BigIntegerField()
+    vat_total = peewee.BigIntegerField()
+    note = peewee.TextField(default="")
+
+
+class SaleLine(BaseModel):
+    sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="lines")
+    position = peewee.IntegerField()
+    product = peewee.ForeignKeyField(Product, column_name="product_id", null=True)
+    code = peewee.TextField()
+    name = peewee.TextField()
+    unit_price = peewee.BigIntegerField()
+    quantity = peewee.IntegerField()
+    vat_rate = peewee.IntegerField()
+    adjustment = peewee.TextField(null=True)
+    adjustment_amount = peewee.BigIntegerField()
+    basket_share = peewee.BigIntegerField()
+    total = peewee.BigIntegerField()
+
+
+class SaleVat(BaseModel):
+    sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="vat")
+    rate = peewee.IntegerField()
+    base = peewee.BigIntegerField()
+    vat = peewee.BigIntegerField()
+    total = peewee.BigIntegerField()
+
+
+class Payment(BaseModel):
+    sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="payments")
+    position = peewee.IntegerField()
+    method = peewee.TextField()
+    kind = peewee.TextField()
+    amount = peewee.BigIntegerField()
+    tendered = peewee.BigIntegerField()
+    change_given = peewee.BigIntegerField()
+    reference = peewee.TextField(default="")
+
+
+class Journal(BaseModel):
+    register = peewee.TextField()
+    seq = peewee.IntegerField()
+    created_at = UtcDateTimeField(default=now)
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id", null=True)
+    kind = peewee.TextField()
+    payload = peewee.TextField()
+    prev_hash = peewee.TextField()
+    hash = peewee.TextField()
+
+
+class Draft(BaseModel):
+    register = peewee.TextField(primary_key=True)
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id", null=True)
+    updated_at = UtcDateTimeField(default=now)
+    payload = peewee.TextField()
+
+
+class ParkedSale(BaseModel):
+    register = peewee.TextField()
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id", null=True)
+    parked_at = UtcDateTimeField(default=now)
+    label = peewee.TextField()
+    payload = peewee.TextField()
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    Product,
+    Staff,
+    Shift,
+    Sale,
+    SaleLine,
+    SaleVat,
+    Payment,
+    Journal,
+    Draft,
+    ParkedSale,
+)
