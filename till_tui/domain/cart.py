@@ -153,7 +153,6 @@ class CartTotals:
         return sum(line.vat for line in self.vat)
 
 
-
 def spread(delta: int, weights: tuple[int, ...]) -> tuple[int, ...]:
     """Split `delta` over non-negative `weights` in proportion; the shares sum exactly to `delta`.
 
@@ -210,7 +209,9 @@ class Cart:
     def set_quantity(self, index: int, quantity: int) -> Cart:
         """Set line `index` to `quantity` thousandths (more than zero: Delete removes a line)."""
         if quantity <= 0:
-            raise CartError(_("The quantity must be more than zero: use Delete to remove the line."))
+            raise CartError(
+                _("The quantity must be more than zero: use Delete to remove the line.")
+            )
         line = self.lines[index]
         changed = replace(line, quantity=quantity)
         if line.adjustment is not None and line.adjustment.kind == "amount":
@@ -268,7 +269,8 @@ class Cart:
             total=sum(line_totals),
             vat=vat,
             discount_total=-sum(
-                delta for delta in (*(line.adjustment_amount for line in self.lines), basket)
+                delta
+                for delta in (*(line.adjustment_amount for line in self.lines), basket)
                 if delta < 0
             ),
         )

@@ -89,7 +89,7 @@ def parse_money(text: str, currency: str = "EUR", *, allow_negative: bool = Fals
 
 
 def parse_quantity(text: str) -> int:
-    """"3" -> 3000, "0,250" -> 250 (thousandths). Zero and negatives are refused."""
+    """ "3" -> 3000, "0,250" -> 250 (thousandths). Zero and negatives are refused."""
     value = _parse_decimal(text, 3, _("quantity"))
     if value <= 0:
         raise AmountError(_("The quantity must be more than zero: {text}").format(text=text))
@@ -97,7 +97,7 @@ def parse_quantity(text: str) -> int:
 
 
 def parse_percent(text: str) -> int:
-    """"10" / "10 %" / "5,5" -> basis points (1000, 550). Negative values are refused."""
+    """ "10" / "10 %" / "5,5" -> basis points (1000, 550). Negative values are refused."""
     value = _parse_decimal(text, 2, _("percentage"))
     if value < 0:
         raise AmountError(_("The percentage cannot be negative: {text}").format(text=text))

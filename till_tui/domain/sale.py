@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from till_tui.domain.cart import Cart, CartTotals
+from till_tui.domain.receipt import Receipt, ReceiptLine, ReceiptTender, ShopHeader
 from till_tui.domain.tender import Tender
 
 
@@ -25,3 +26,39 @@ class CompletedSale:
     @property
     def change(self) -> int:
         return sum(t.change for t in self.tenders)
+
+
+def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Receipt:
+    """The receipt of a completed sale."""
+    cart, totals = sale.cart, sale.totals
+    return Receipt(
+        shop=shop,
+        sale_number=sale.number,
+        register=sale.register,
+        cashier=sale.cashier,
+        created_at=sale.created_at,
+        lines=tuple(
+            ReceiptLine(
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.net,
+                adjustment=line.adjustment,
+                adjustment_amount=line.adjustment_amount,
+                vat_rate=line.vat_rate,
+            )
+            for line in cart.lines
+        ),
+        subtotal=totals.subtotal,
+        basket_adjustment=totals.basket_adjustment,
+        basket_rule=cart.adjustment,
+        total=totals.total,
+        vat=totals.vat,
+        tenders=tuple(
+            ReceiptTender(t.label, t.amount, t.tendered, t.change, t.reference)
+            for t in sale.tenders
+        ),
+        change=sale.change,
+        note=cart.note,
+        title=title,
+    )

@@ -42,14 +42,15 @@ class ImportResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
-    line: int
+class NewProduct:
+    """A product to add to the catalogue (or to update, by barcode)."""
+
     barcode: str
     name: str
     price: int
     vat_rate: int
-    sku: str
-    group: str
+    sku: str = ""
+    group: str = ""
 
 
 class Catalog:
@@ -70,7 +71,7 @@ class Catalog:
         for word in words:
             pattern = f"%{word}%"
             query = query.where(
-                ProductRow.search_name ** pattern | ProductRow.barcode.startswith(word)
+                ProductRow.search_name**pattern | ProductRow.barcode.startswith(word)
             )
         rows = query.order_by(ProductRow.search_name).limit(limit)
         return [
@@ -94,7 +95,8 @@ class Catalog:
         rows = _parse_products(text, currency)
         return self.save_products(rows)
 
-    def save_products(self, rows: list[_Row]) -> ImportResult:
+    def save_products(self, rows: list[NewProduct]) -> ImportResult:
+        """Add or update `rows` in one transaction."""
         added = updated = 0
         with transaction():
             existing = {
@@ -122,11 +124,11 @@ class Catalog:
         return ImportResult(added=added, updated=updated)
 
 
-def _parse_products(text: str, currency: str) -> list[_Row]:
+def _parse_products(text: str, currency: str) -> list[NewProduct]:
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows: list[_Row] = []
+    rows: list[NewProduct] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
     for line_number, cells in enumerate(reader, start=1):
@@ -163,7 +165,7 @@ def _parse_products(text: str, currency: str) -> list[_Row]:
         seen[barcode] = line_number
         sku = rest[0] if rest else ""
         group = rest[1] if len(rest) > 1 else ""
-        rows.append(_Row(line_number, barcode, name, price, rate, sku, group))
+        rows.append(NewProduct(barcode, name, price, rate, sku, group))
     if errors:
         raise ImportFailed(errors)
     if not rows:
@@ -173,9 +175,9 @@ def _parse_products(text: str, currency: str) -> list[_Row]:
 
 def _check_cells(cells: list[str]) -> str | None:
     if not 4 <= len(cells) <= len(PRODUCT_COLUMNS):
-        return _("expected 4 to 6 columns (barcode,name,price,vat_rate[,sku,group]), found {n}").format(
-            n=len(cells)
-        )
+        return _(
+            "expected 4 to 6 columns (barcode,name,price,vat_rate[,sku,group]), found {n}"
+        ).format(n=len(cells))
     if not cells[0] or any(ch.isspace() for ch in cells[0]):
         return _("the barcode is empty or contains spaces")
     if not cells[1]:

@@ -70,9 +70,7 @@ class Drafts:
     def parked(self) -> list[Parked]:
         """The register's parked sales, oldest first."""
         rows = (
-            ParkedSale.select()
-            .where(ParkedSale.register == self.register)
-            .order_by(ParkedSale.id)
+            ParkedSale.select().where(ParkedSale.register == self.register).order_by(ParkedSale.id)
         )
         return [
             Parked(

@@ -22,7 +22,12 @@ def canonical(data: Any) -> str:
 
 
 def row_hash(
-    prev_hash: str, register: str, seq: int, created_at: str, staff_id: int | None, kind: str,
+    prev_hash: str,
+    register: str,
+    seq: int,
+    created_at: str,
+    staff_id: int | None,
+    kind: str,
     payload: str,
 ) -> str:
     """SHA-256 over the previous hash and this row's content."""

@@ -96,7 +96,13 @@ class Sales:
             ).execute()
             SaleVat.insert_many(
                 [
-                    {"sale": sale.id, "rate": v.rate, "base": v.base, "vat": v.vat, "total": v.total}
+                    {
+                        "sale": sale.id,
+                        "rate": v.rate,
+                        "base": v.base,
+                        "vat": v.vat,
+                        "total": v.total,
+                    }
                     for v in totals.vat
                 ]
             ).execute()

@@ -1,0 +1,112 @@
+"""TillApp: builds the services from the config, holds who is logged in, routes to screens.
+
+Handlers on the app and screens own the state; workers (printing) never touch widgets: they
+post back through `call_from_thread`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from till_tui.config import Config
+from till_tui.domain.sale import CompletedSale
+from till_tui.domain.staff import StaffMember
+from till_tui.i18n import N_, _, set_locale
+from till_tui.screens.base import translate_bindings
+from till_tui.store.services import Services
+from till_tui.store.shifts import OpenShift
+
+
+@dataclass
+class Session:
+    """Who is at the till and on which shift."""
+
+    cashier: StaffMember
+    shift: OpenShift
+
+
+class TillApp(App[int]):
+    """The till."""
+
+    TITLE = "till-tui"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Ctrl+Q / Ctrl+C never quit behind a cashier's back: only from the login screen.
+        Binding("ctrl+q", "quit_till", N_("Quit"), show=False, priority=True, id="quit"),
+        Binding("ctrl+c", "quit_till", show=False, priority=True, system=True),
+    ]
+
+    def __init__(self, config: Config, services: Services, *, demo_hint: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.config = config
+        self.services = services
+        self.demo_hint = demo_hint
+        self.session: Session | None = None
+        if os.environ.get("TERM") == "linux":
+            self.theme = "textual-ansi"  # the Linux console has 16 colours
+
+    def on_mount(self) -> None:
+        from till_tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A short message for the cashier; an error rings the terminal bell."""
+        if error:
+            self.bell()
+        self.notify(message, severity="error" if error else "information", timeout=4)
+
+    def action_quit_till(self) -> None:
+        if self.session is not None:
+            self.say(_("Log out first (Escape on the sale screen)."), error=True)
+            return
+        self.exit(0)
+
+    def start_session(self, cashier: StaffMember, shift: OpenShift) -> None:
+        from till_tui.screens.sale import SaleScreen
+
+        self.session = Session(cashier, shift)
+        self.push_screen(SaleScreen())
+
+    def end_session(self) -> None:
+        self.session = None
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def print_receipt(self, sale: CompletedSale) -> None:
+        """Print `sale`'s receipt off the UI thread; a failure is shown, the sale stays."""
+        from till_tui.domain.receipt import ShopHeader, layout_receipt
+        from till_tui.domain.sale import receipt_for
+        from till_tui.hw.printer import PrinterError, open_printer, render_escpos
+
+        config = self.config
+        printer_config = config.printer
+        shop = ShopHeader(config.shop.name, config.shop.header, config.shop.footer)
+        try:
+            rows = layout_receipt(
+                receipt_for(sale, shop),
+                width=printer_config.width,
+                currency=config.till.currency,
+                locale=config.till.locale,
+            )
+            data = render_escpos(
+                rows, profile=printer_config.profile or None, codepage=printer_config.codepage
+            )
+            path = self.config.resolve(printer_config.path) if printer_config.path else None
+            open_printer(printer_config.kind, path).send(data)
+        except PrinterError as error:
+            message = _("Receipt not printed: {error}. The sale is saved.").format(error=error)
+            self.call_from_thread(self.say, message, error=True)
+
+
+def make_app(config: Config, *, demo_hint: str = "") -> TillApp:
+    """Build the till the same way for the command line, the tests and the benchmarks."""
+    set_locale(config.till.locale)
+    services = Services.open(config)
+    return TillApp(config, services, demo_hint=demo_hint)

@@ -1,0 +1,178 @@
+"""Receipt printers: ESC/POS bytes from receipt rows, and the places those bytes go.
+
+python-escpos is imported lazily (inside functions): importing it costs about a third of a
+second, and it re-parses its capabilities file on every start unless it may keep a pickle in
+ESCPOS_CAPABILITIES_PICKLE_DIR, which we point at the user cache before the first import.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from platformdirs import user_cache_dir
+
+from till_tui.domain.receipt import Align, Row
+from till_tui.i18n import _
+
+PICKLE_DIR_VARIABLE = "ESCPOS_CAPABILITIES_PICKLE_DIR"
+
+FEED_LINES = 4
+"""Lines fed after the last row when the paper is not cut (cut() feeds on its own)."""
+
+# Characters Babel and keyboards produce that code pages lack, mapped one-for-one so the
+# printed width stays what the layout measured.
+_PRINTABLE = str.maketrans(
+    {
+        "\u00a0": " ",  # no-break space (fr_FR: "12,50 €", "20 %")
+        "\u202f": " ",  # narrow no-break space (fr_FR thousands: "1 234,50")
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2026": ".",
+    }
+)
+
+
+class PrinterError(Exception):
+    """A printer problem; `str(error)` is a short message for the cashier."""
+
+
+def _escpos_dummy() -> Any:
+    """The `escpos.printer.Dummy` class, importing python-escpos on first use."""
+    if "escpos.capabilities" not in sys.modules and PICKLE_DIR_VARIABLE not in os.environ:
+        cache = Path(user_cache_dir("till-tui")) / "escpos"
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # escpos falls back to a fresh temporary directory: slower, still works
+        else:
+            os.environ.setdefault(PICKLE_DIR_VARIABLE, str(cache))
+    root_handlers = list(logging.root.handlers)
+    try:
+        from escpos.printer import Dummy
+    except OSError as error:  # the capabilities pickle could not be written
+        raise PrinterError(
+            _("Printer: cannot load the printer library ({reason})").format(
+                reason=error.strerror or error
+            )
+        ) from error
+    finally:
+        # escpos.capabilities calls logging.basicConfig() at import: undo it, or its stderr
+        # handler would write log lines over the terminal UI.
+        for handler in logging.root.handlers[:]:
+            if handler not in root_handlers:
+                logging.root.removeHandler(handler)
+    return Dummy
+
+
+def render_escpos(
+    rows: Sequence[Row], *, profile: str | None = None, codepage: str = "CP858", cut: bool = True
+) -> bytes:
+    """ESC/POS bytes printing `rows`, text encoded in `codepage`, then feed and partial cut.
+
+    The code page is forced (ESC t n sent once, right after ESC @ which resets it) so accents
+    and € come out right: python-escpos would otherwise pick a code page per character.
+    Characters the code page lacks print as "?".
+    """
+    dummy_class = _escpos_dummy()
+    try:
+        printer = dummy_class(profile=profile)
+    except KeyError as error:
+        raise PrinterError(
+            _("Printer: unknown printer model {profile}").format(profile=profile)
+        ) from error
+    encoding = codepage.upper()
+    if encoding not in printer.profile.get_code_pages():
+        raise PrinterError(
+            _("Printer: code page {codepage} is not available on this printer").format(
+                codepage=codepage
+            )
+        )
+    printer.hw("INIT")  # ESC @: reset modes, which also resets the code page: select it after
+    printer.charcode(encoding)  # ESC t n now, and no automatic code page switching from here on
+    align: Align = "left"
+    bold = False
+    double = False
+    for row in rows:
+        changes: dict[str, Any] = {}
+        if row.align != align:
+            changes["align"] = align = row.align
+        if row.bold != bold:
+            changes["bold"] = bold = row.bold
+        if row.double != double:
+            double = row.double
+            changes.update(double_width=double, double_height=double, normal_textsize=not double)
+        if changes:
+            printer.set(**changes)
+        printer.textln(row.text.translate(_PRINTABLE))
+    printer.set(align="left", bold=False, normal_textsize=True)
+    if cut:
+        printer.cut(mode="PART")  # feeds 6 lines (ESC d 6) then GS V 1
+    else:
+        printer.print_and_feed(FEED_LINES)
+    return bytes(printer.output)
+
+
+class Printer(Protocol):
+    """Somewhere receipts go."""
+
+    description: str
+    """What the settings screen shows, e.g. "file receipts.escpos"."""
+
+    def send(self, data: bytes) -> None:
+        """Print `data` (ESC/POS bytes); raises PrinterError."""
+        ...
+
+
+class FilePrinter:
+    """Appends the bytes of each receipt to a file (a spool file or a printer device node)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.description = _("file {path}").format(path=path)
+
+    def send(self, data: bytes) -> None:
+        try:
+            with self.path.open("ab") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        except OSError as error:
+            raise PrinterError(
+                _("Printer: cannot write to {path} ({reason})").format(
+                    path=self.path, reason=error.strerror or error
+                )
+            ) from error
+
+
+class NoPrinter:
+    """No printer: receipts are not printed."""
+
+    def __init__(self) -> None:
+        self.description = _("none")
+
+    def send(self, data: bytes) -> None:
+        return None
+
+
+def open_printer(kind: str, path: Path | None) -> Printer:
+    """The printer configured as `kind` ("file" needs `path`, "none"); raises PrinterError."""
+    kind = kind.strip().lower()
+    if kind == "none":
+        return NoPrinter()
+    if kind == "file":
+        if path is None:
+            raise PrinterError(_("Printer: no file is set for the file printer"))
+        return FilePrinter(path)
+    raise PrinterError(_("Printer kind {kind} is not supported yet").format(kind=kind))

@@ -1,0 +1,100 @@
+"""Login: the cashier types a PIN and Enter. Opens the shift if none is open."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.widgets import Footer, Input, Static
+
+from till_tui.domain.staff import StaffMember
+from till_tui.i18n import N_, _
+from till_tui.screens.base import HELP_BINDING, TillScreen
+from till_tui.store.db import StoreError
+
+
+class LoginScreen(TillScreen[None]):
+    """Type your PIN and press Enter."""
+
+    CSS_PATH = "login.tcss"
+    HELP = N_("Type your PIN and press Enter. Ctrl+Q leaves the till from this screen.")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        HELP_BINDING,
+        Binding("escape", "clear", N_("Clear"), id="clear"),
+        Binding("ctrl+q", "app.quit_till", N_("Quit"), id="quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        config = self.till.config
+        shop = config.shop.name or "till-tui"
+        with Center(), Vertical(id="login"):
+            yield Static(Text(shop, style="bold"), id="shop")
+            yield Static(
+                Text(_("Register {register}").format(register=config.till.register)),
+                id="register",
+            )
+            yield Static(_("PIN"), classes="label")
+            yield Input(password=True, id="pin", restrict=r"[0-9]*", max_length=8)
+            yield Static("", id="login-message")
+            if self.till.demo_hint:
+                yield Static(Text(_("Demo till: ") + self.till.demo_hint), id="demo-hint")
+                if config.printer.kind == "file":
+                    path = config.resolve(config.printer.path)
+                    yield Static(
+                        Text(_("Receipts are written to {path}").format(path=path)),
+                        id="receipts-path",
+                    )
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def action_clear(self) -> None:
+        self.query_one("#pin", Input).value = ""
+        self._message("")
+
+    def _message(self, text: str) -> None:
+        self.query_one("#login-message", Static).update(Text(text, style="bold red"))
+
+    @on(Input.Submitted, "#pin")
+    def check_pin(self, event: Input.Submitted) -> None:
+        if not event.value:
+            return
+        event.input.disabled = True
+        self._message(_("Checking…"))
+        self.authenticate(event.value)
+
+    @work(thread=True, exclusive=True, group="login", exit_on_error=False)
+    def authenticate(self, pin: str) -> None:
+        # scrypt takes ~50 ms per staff member: keep it off the UI thread.
+        try:
+            member = self.till.services.staff.authenticate(pin)
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
+        self.app.call_from_thread(self._logged_in, member)
+
+    def _failed(self, message: str) -> None:
+        pin = self.query_one("#pin", Input)
+        pin.disabled = False
+        pin.value = ""
+        pin.focus()
+        self.app.bell()
+        self._message(message)
+
+    def _logged_in(self, member: StaffMember | None) -> None:
+        if member is None:
+            self._failed(_("Wrong PIN. Try again."))
+            return
+        self._failed("")
+        shift = self.till.services.shifts.current()
+        if shift is None:
+            from till_tui.screens.open_shift import OpenShiftScreen
+
+            self.app.push_screen(OpenShiftScreen(member))
+        else:
+            self.till.start_session(member, shift)

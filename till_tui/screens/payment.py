@@ -1,0 +1,230 @@
+"""The payment screen: choose a method with its number, type the amount, Enter; F10 completes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Digits, Footer, Input, Static
+
+from till_tui.config import PaymentMethod
+from till_tui.domain.cart import Cart
+from till_tui.domain.money import AmountError, format_amount, format_money, parse_money
+from till_tui.domain.sale import CompletedSale
+from till_tui.domain.tender import Tender, TenderError, make_tender, payment_state
+from till_tui.i18n import N_, _
+from till_tui.screens.base import HELP_BINDING, TillScreen
+from till_tui.store.db import StoreError
+from till_tui.store.sales import SaleError
+
+SUPPORTED_KINDS = ("cash",)
+"""Payment kinds this version takes; the others come with split payments."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentResult:
+    """What the payment screen hands back: the sale if completed, and the tenders either way."""
+
+    sale: CompletedSale | None
+    tenders: tuple[Tender, ...]
+
+
+class PaymentScreen(TillScreen[PaymentResult]):
+    """Take the money for one sale."""
+
+    CSS_PATH = "payment.tcss"
+    HELP = N_(
+        "Press the number of a payment method, check or type the amount, and Enter. "
+        "Delete removes the selected tender. F10 completes the sale when it is fully paid. "
+        "Escape goes back to the sale; the tenders are kept."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        HELP_BINDING,
+        *(Binding(str(n), f"method({n})", show=False) for n in range(1, 10)),
+        Binding("delete", "remove_tender", N_("Remove tender"), id="remove_tender"),
+        Binding("up", "select_tender(-1)", show=False),
+        Binding("down", "select_tender(1)", show=False),
+        Binding("f10", "complete", N_("Complete"), id="complete"),
+        Binding("escape", "back", N_("Back"), id="back"),
+    ]
+
+    def __init__(self, cart: Cart, tenders: tuple[Tender, ...] = ()) -> None:
+        super().__init__()
+        self.cart = cart
+        self.total = cart.totals().total
+        self.tenders: list[Tender] = list(tenders)
+        if payment_state(self.total, self.tenders).paid > self.total:
+            self.tenders = []  # the cart shrank since: take the payment again
+        self.methods = [m for m in self.till.config.payment_methods if m.kind in SUPPORTED_KINDS]
+        self.method: PaymentMethod | None = None
+        """The method whose amount is being typed, or None while choosing a method."""
+
+    def compose(self) -> ComposeResult:
+        config = self.till.config.till
+        yield Static(
+            Text(
+                _("Payment · sale N° {number}").format(
+                    number=self.till.services.sales.next_number()
+                )
+            ),
+            id="payment-header",
+        )
+        with Horizontal(id="payment-body"):
+            with Vertical(id="methods"):
+                yield Static(Text(_("Payment methods"), style="bold"))
+                for number, method in enumerate(self.methods, start=1):
+                    yield Static(Text(f"{number}  {method.label}"), id=f"method-{number}")
+            with Vertical(id="amounts"):
+                yield Static(_("Total"), classes="label")
+                yield Digits(format_amount(self.total, config.currency, config.locale), id="total")
+                yield Static(id="state")
+                yield Static(_("Change"), classes="label")
+                yield Digits("0", id="change")
+        yield DataTable(id="tenders", cursor_type="row")
+        yield Static(id="prompt")
+        yield Input(id="amount")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#tenders", DataTable)
+        table.can_focus = False
+        for label in (_("Method"), _("Amount"), _("Tendered"), _("Change")):
+            table.add_column(label)
+        self.query_one("#amount", Input).display = False
+        self.refresh_state()
+
+    # -- display -----------------------------------------------------------------------------
+
+    def money(self, amount: int) -> str:
+        config = self.till.config.till
+        return format_money(amount, config.currency, config.locale)
+
+    def refresh_state(self) -> None:
+        state = payment_state(self.total, self.tenders)
+        config = self.till.config.till
+        summary = Text(_("Paid {paid}").format(paid=self.money(state.paid)))
+        summary.append("   ")
+        summary.append(_("Due {due}").format(due=self.money(state.due)), style="bold")
+        self.query_one("#state", Static).update(summary)
+        self.query_one("#change", Digits).update(
+            format_amount(state.change, config.currency, config.locale)
+        )
+        table = self.query_one("#tenders", DataTable)
+        table.clear()
+        for tender in self.tenders:
+            table.add_row(
+                Text(tender.label),
+                Text(self.money(tender.amount), justify="right"),
+                Text(self.money(tender.tendered), justify="right"),
+                Text(self.money(tender.change), justify="right"),
+            )
+        prompt = self.query_one("#prompt", Static)
+        if self.method is not None:
+            prompt.update(Text(_("Amount for {method}:").format(method=self.method.label)))
+        elif state.complete:
+            prompt.update(Text(_("Fully paid: F10 completes the sale."), style="bold"))
+        else:
+            prompt.update(Text(_("Press the number of a payment method.")))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "complete":
+            return True if payment_state(self.total, self.tenders).complete else None
+        if action == "method":
+            return self.method is None  # while typing an amount, digits are the amount
+        if action == "remove_tender":
+            return True if self.tenders and self.method is None else None
+        return True
+
+    def say_error(self, message: str) -> None:
+        self.app.bell()
+        self.query_one("#prompt", Static).update(Text(message, style="bold red"))
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def action_method(self, number: int) -> None:
+        if not 1 <= number <= len(self.methods):
+            self.say_error(_("No payment method has the number {n}.").format(n=number))
+            return
+        state = payment_state(self.total, self.tenders)
+        if state.complete:
+            self.say_error(_("Nothing is due: press F10 to complete the sale."))
+            return
+        self.method = self.methods[number - 1]
+        config = self.till.config.till
+        amount = self.query_one("#amount", Input)
+        amount.value = format_amount(state.due, config.currency, config.locale).replace(
+            "\u202f", ""
+        )
+        amount.display = True
+        amount.focus()
+        amount.select_all()
+        self.refresh_state()
+
+    @on(Input.Submitted, "#amount")
+    def add_tender(self, event: Input.Submitted) -> None:
+        method = self.method
+        if method is None:
+            return
+        due = payment_state(self.total, self.tenders).due
+        try:
+            typed = parse_money(event.value, self.till.config.till.currency)
+            tender = make_tender(
+                method=method.code, kind=method.kind, label=method.label, typed=typed, due=due
+            )
+        except (AmountError, TenderError) as error:
+            self.say_error(str(error))
+            return
+        self.tenders.append(tender)
+        self.stop_typing()
+
+    def stop_typing(self) -> None:
+        self.method = None
+        amount = self.query_one("#amount", Input)
+        amount.display = False
+        self.set_focus(None)
+        self.refresh_state()
+
+    def action_select_tender(self, step: int) -> None:
+        table = self.query_one("#tenders", DataTable)
+        if self.tenders:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.tenders) - 1)))
+
+    def action_remove_tender(self) -> None:
+        if self.tenders:
+            row = self.query_one("#tenders", DataTable).cursor_row
+            del self.tenders[min(row, len(self.tenders) - 1)]
+            self.refresh_state()
+
+    def action_back(self) -> None:
+        if self.method is not None:
+            self.stop_typing()
+            return
+        self.dismiss(PaymentResult(None, tuple(self.tenders)))
+
+    def action_complete(self) -> None:
+        if not payment_state(self.total, self.tenders).complete:
+            self.say_error(_("The sale is not fully paid."))
+            return
+        session = self.till.session
+        assert session is not None
+        try:
+            sale = self.till.services.sales.complete(
+                self.cart, self.tenders, staff=session.cashier, shift_id=session.shift.id
+            )
+        except (SaleError, StoreError) as error:
+            self.say_error(_("The sale was not saved: {error}").format(error=error))
+            return
+        from till_tui.screens.receipt_choice import ReceiptChoice
+
+        def chosen(choice: str | None) -> None:
+            if choice == "print":
+                self.till.print_receipt(sale)
+            self.dismiss(PaymentResult(sale, tuple(self.tenders)))
+
+        self.app.push_screen(ReceiptChoice(sale), chosen)

@@ -1,0 +1,313 @@
+"""The sale screen: a command line always ready for a scan or a typed code, and the cart."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input, Static
+
+from till_tui.domain.cart import Adjustment, Cart, CartError
+from till_tui.domain.money import QTY_UNIT, AmountError, format_money, parse_quantity
+from till_tui.domain.product import Product
+from till_tui.domain.tender import Tender
+from till_tui.i18n import N_, _
+from till_tui.screens.base import HELP_BINDING, TillScreen
+from till_tui.screens.payment import PaymentResult, PaymentScreen
+from till_tui.store.db import StoreError
+from till_tui.widgets.cart_table import CartTable
+from till_tui.widgets.totals import TotalsBar
+
+QUANTITY_PREFIX = re.compile(r"^\s*(?P<qty>\d+(?:[.,]\d{1,3})?)\s*\*\s*(?P<code>.*)$")
+
+
+class SaleScreen(TillScreen[None]):
+    """Ring up a sale: scan or type codes, adjust lines, then F10 to pay."""
+
+    CSS_PATH = "sale.tcss"
+    HELP = N_(
+        "Scan or type a product code and press Enter. Type 3* before a code for 3 of it. "
+        "Up/Down select a line; + and - change its quantity; Delete removes it "
+        "(when the command line is empty)."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        HELP_BINDING,
+        Binding("f3", "search", N_("Find"), id="search"),
+        Binding("f4", "adjust", N_("Discount"), id="discount"),
+        Binding("f5", "note", N_("Note"), id="note"),
+        Binding("f6", "park", N_("Park"), id="park"),
+        Binding("f10", "pay", N_("Pay"), id="pay"),
+        Binding("ctrl+l", "logout", N_("Log out"), id="logout"),
+        Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
+        Binding("up", "select(-1)", N_("Previous line"), show=False, id="line_up"),
+        Binding("down", "select(1)", N_("Next line"), show=False, id="line_down"),
+        Binding("plus", "quantity(1)", N_("Quantity +1"), show=False, priority=True, id="more"),
+        Binding("minus", "quantity(-1)", N_("Quantity -1"), show=False, priority=True, id="less"),
+        Binding("delete", "remove", N_("Remove line"), show=False, priority=True, id="remove"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cart = Cart()
+        self.tenders: tuple[Tender, ...] = ()
+        """Tenders taken on the payment screen before the cashier went back to the cart."""
+
+    def compose(self) -> ComposeResult:
+        config = self.till.config.till
+        yield Static(id="sale-header")
+        yield CartTable(config.currency, config.locale, id="cart")
+        yield TotalsBar(config.currency, config.locale, id="totals")
+        yield Input(placeholder=_("Scan or type a code, then Enter"), id="command")
+        yield Footer()
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def command(self) -> Input:
+        return self.query_one("#command", Input)
+
+    @property
+    def table(self) -> CartTable:
+        return self.query_one("#cart", CartTable)
+
+    def on_mount(self) -> None:
+        restored = None
+        try:
+            restored = self.till.services.drafts.load()
+        except StoreError as error:
+            self.say(str(error), error=True)
+        if restored is not None and not restored.is_empty:
+            self.cart = restored
+            self.say(_("The sale in progress was restored."))
+        self.table.show(self.cart)
+        self._refresh_totals()
+        self._refresh_header()
+        self.command.focus()
+
+    def _refresh_header(self) -> None:
+        session = self.till.session
+        assert session is not None
+        header = Text()
+        shop = self.till.config.shop.name
+        if shop:
+            header.append(shop + " · ", style="bold")
+        header.append(
+            _("Register {register} · {cashier} · shift {shift} · next sale N° {number}").format(
+                register=self.till.services.register,
+                cashier=session.cashier.name,
+                shift=session.shift.number,
+                number=self.till.services.sales.next_number(),
+            )
+        )
+        self.query_one("#sale-header", Static).update(header)
+
+    def _refresh_totals(self) -> None:
+        self.query_one("#totals", TotalsBar).show(self.cart)
+        self.refresh_bindings()
+
+    def _save(self, cart: Cart) -> bool:
+        """Make `cart` current and save it as the draft; False (and a message) if saving failed."""
+        self.cart = cart
+        session = self.till.session
+        try:
+            self.till.services.drafts.save(cart, session.cashier.id if session else None)
+        except StoreError as error:
+            self.say(_("The sale could not be saved: {error}").format(error=error), error=True)
+            return False
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("pay", "adjust") and self.cart.is_empty:
+            return None  # shown dimmed
+        return True
+
+    # -- scanning and typing -----------------------------------------------------------------
+
+    @on(Input.Submitted, "#command")
+    def submit_code(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        quantity = QTY_UNIT
+        match = QUANTITY_PREFIX.match(text)
+        if match:
+            try:
+                quantity = parse_quantity(match["qty"])
+            except AmountError as error:
+                self.say(str(error), error=True)
+                return
+            text = match["code"].strip()
+            if not text:
+                self.say(_("Now scan or type the product code."))
+                return
+        product = self.till.services.catalog.find(text)
+        if product is None:
+            self.say(_("Unknown code: {code}. Nothing was added.").format(code=text), error=True)
+            self.command.value = ""
+            return
+        self.command.value = ""
+        self.add_product(product, quantity)
+
+    def add_product(self, product: Product, quantity: int = QTY_UNIT) -> None:
+        try:
+            cart, index = self.cart.add(product, quantity)
+        except CartError as error:
+            self.say(str(error), error=True)
+            return
+        self._save(cart)
+        self.table.show_line(self.cart, index)
+        self._refresh_totals()
+
+    def action_clear(self) -> None:
+        self.command.value = ""
+
+    # -- line keys ---------------------------------------------------------------------------
+
+    def action_select(self, step: int) -> None:
+        if self.cart.lines:
+            row = max(0, min(self.table.cursor_row + step, len(self.cart.lines) - 1))
+            self.table.move_cursor(row=row)
+
+    def action_quantity(self, step: int) -> None:
+        if self.command.value:  # typing: + and - are characters of the code
+            self.command.insert_text_at_cursor("+" if step > 0 else "-")
+            return
+        index = self.table.selected
+        if index is None:
+            return
+        try:
+            cart = self.cart.change_quantity(index, step * QTY_UNIT)
+        except CartError as error:
+            self.say(str(error), error=True)
+            return
+        self._save(cart)
+        self.table.show_line(self.cart, index)
+        self._refresh_totals()
+
+    def action_remove(self) -> None:
+        if self.command.value:
+            self.command.action_delete_right()
+            return
+        index = self.table.selected
+        if index is None:
+            return
+        name = self.cart.lines[index].name
+        self._save(self.cart.remove(index))
+        self.table.remove_line(index)
+        self._refresh_totals()
+        self.say(_("Removed: {name}").format(name=name))
+
+    # -- dialogs -----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        from till_tui.screens.product_search import ProductSearch
+
+        def chosen(product: Product | None) -> None:
+            if product is not None:
+                self.add_product(product)
+
+        self.app.push_screen(ProductSearch(), chosen)
+
+    def action_adjust(self) -> None:
+        from till_tui.screens.adjust import AdjustDialog, AdjustResult
+
+        index = self.table.selected
+        line = self.cart.lines[index] if index is not None else None
+
+        def chosen(result: AdjustResult | None) -> None:
+            if result is not None:
+                self.apply_adjustment(result.on_line, result.adjustment)
+
+        self.app.push_screen(AdjustDialog(line, self.cart.adjustment), chosen)
+
+    def apply_adjustment(self, on_line: bool, adjustment: Adjustment | None) -> None:
+        index = self.table.selected
+        try:
+            if on_line and index is not None:
+                cart = self.cart.with_line_adjustment(index, adjustment)
+            else:
+                cart = self.cart.with_basket_adjustment(adjustment)
+        except CartError as error:
+            self.say(str(error), error=True)
+            return
+        self._save(cart)
+        if on_line and index is not None:
+            self.table.show_line(self.cart, index)
+        self._refresh_totals()
+
+    def action_note(self) -> None:
+        from till_tui.screens.note import NoteDialog
+
+        def chosen(note: str | None) -> None:
+            if note is not None:
+                self._save(self.cart.with_note(note))
+                self._refresh_totals()
+
+        self.app.push_screen(NoteDialog(self.cart.note), chosen)
+
+    def action_park(self) -> None:
+        from till_tui.screens.parked import ParkDialog
+
+        services = self.till.services
+        session = self.till.session
+        staff_id = session.cashier.id if session else None
+        try:
+            parked = services.drafts.parked()
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return
+        if not parked and self.cart.is_empty:
+            self.say(_("No parked sale to resume."))
+            return
+
+        def chosen(choice: int | None) -> None:
+            if choice is None:
+                return
+            try:
+                if choice == ParkDialog.PARK_CURRENT:
+                    services.drafts.park(self.cart, staff_id)
+                    self.cart = Cart()
+                    self.say(_("Sale parked. F6 to resume it."))
+                else:
+                    self.cart = services.drafts.resume(choice, self.cart, staff_id)
+                    self.say(_("Parked sale resumed."))
+            except (StoreError, ValueError) as error:
+                self.say(str(error), error=True)
+            self.table.show(self.cart)
+            self._refresh_totals()
+
+        self.app.push_screen(ParkDialog(parked, self.cart), chosen)
+
+    def action_pay(self) -> None:
+
+        if self.cart.is_empty:
+            return
+        self.app.push_screen(PaymentScreen(self.cart, self.tenders), self.paid)
+
+    def paid(self, result: PaymentResult | None) -> None:
+        """Back from the payment screen: the sale is completed, or the cashier went back."""
+        sale = result.sale if result else None
+        if sale is None:
+            self.tenders = result.tenders if result else ()
+            self.command.focus()
+            return
+        self.tenders = ()
+        config = self.till.config.till
+        self.cart = Cart()
+        self.table.show(self.cart)
+        self._refresh_totals()
+        self._refresh_header()
+        self.say(
+            _("Sale N° {number} completed. Change: {change}").format(
+                number=sale.number, change=format_money(sale.change, config.currency, config.locale)
+            )
+        )
+        self.command.focus()
+
+    def action_logout(self) -> None:
+        self.till.end_session()
+        self.dismiss(None)

@@ -1,0 +1,48 @@
+"""The cart's footer: what the customer pays in large digits, and the VAT it includes."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Digits, Static
+
+from till_tui.domain.cart import Cart
+from till_tui.domain.money import format_amount, format_money
+from till_tui.i18n import _, ngettext
+
+
+class TotalsBar(Horizontal):
+    """Items count, VAT included, discounts and note on the left; the total on the right."""
+
+    DEFAULT_CSS = """
+    TotalsBar { height: 3; }
+    TotalsBar > #summary { width: 1fr; height: 3; }
+    TotalsBar > Digits { width: auto; min-width: 12; text-align: right; }
+    """
+
+    def __init__(self, currency: str, locale: str, **kwargs: str) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.currency = currency
+        self.locale = locale
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="summary")
+        yield Digits("0", id="total")
+
+    def show(self, cart: Cart) -> None:
+        totals = cart.totals()
+        money = lambda amount: format_money(amount, self.currency, self.locale)  # noqa: E731
+        items = sum(line.quantity for line in cart.lines) // 1000
+        summary = Text()
+        summary.append(ngettext("{n} item", "{n} items", items).format(n=items), style="bold")
+        summary.append("  " + _("VAT incl. {amount}").format(amount=money(totals.vat_total)))
+        if totals.basket_adjustment:
+            label = _("Extra charge") if totals.basket_adjustment > 0 else _("Basket discount")
+            summary.append(f"\n{label} {money(totals.basket_adjustment)}", style="bold")
+        if cart.note:
+            summary.append("\n" + _("Note: ") + cart.note, style="italic")
+        self.query_one("#summary", Static).update(summary)
+        self.query_one("#total", Digits).update(
+            format_amount(totals.total, self.currency, self.locale)
+        )
