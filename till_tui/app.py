@@ -18,7 +18,7 @@ from till_tui.config import Config
 from till_tui.domain.sale import CompletedSale
 from till_tui.domain.staff import StaffMember
 from till_tui.i18n import N_, _, set_locale
-from till_tui.screens.base import translate_bindings
+from till_tui.screens.base import TillScreen, translate_bindings
 from till_tui.store.services import Services
 from till_tui.store.shifts import OpenShift
 
@@ -38,7 +38,7 @@ class TillApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         # Ctrl+Q / Ctrl+C never quit behind a cashier's back: only from the login screen.
-        Binding("ctrl+q", "quit_till", N_("Quit"), show=False, priority=True, id="quit"),
+        Binding("ctrl+q", "quit_till", N_("Quit"), show=False, id="quit"),
         Binding("ctrl+c", "quit_till", show=False, priority=True, system=True),
     ]
 
@@ -58,7 +58,11 @@ class TillApp(App[int]):
         self.push_screen(LoginScreen())
 
     def say(self, message: str, *, error: bool = False) -> None:
-        """A short message for the cashier; an error rings the terminal bell."""
+        """A short message for the cashier on the current screen; an error rings the bell."""
+        screen = self.screen
+        if isinstance(screen, TillScreen):
+            screen.say(message, error=error)
+            return
         if error:
             self.bell()
         self.notify(message, severity="error" if error else "information", timeout=4)
@@ -69,11 +73,12 @@ class TillApp(App[int]):
             return
         self.exit(0)
 
-    def start_session(self, cashier: StaffMember, shift: OpenShift) -> None:
+    def start_session(self, cashier: StaffMember, shift: OpenShift, greeting: str = "") -> None:
+        """`cashier` is at the till on `shift`: show the sale screen (with `greeting` on it)."""
         from till_tui.screens.sale import SaleScreen
 
         self.session = Session(cashier, shift)
-        self.push_screen(SaleScreen())
+        self.push_screen(SaleScreen(greeting))
 
     def end_session(self) -> None:
         self.session = None

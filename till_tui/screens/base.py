@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from rich.text import Text
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 
 from till_tui.i18n import N_, _
 
@@ -57,8 +60,18 @@ class TillScreen(Screen[ResultType]):
         self.app.push_screen(HelpScreen(self))
 
     def say(self, message: str, *, error: bool = False) -> None:
-        """Show a one-line message on the screen (and ring the bell for an error)."""
-        self.till.say(message, error=error)
+        """Show a message in the screen's message line (and ring the bell for an error).
+
+        Screens without a `#message` line fall back to a notification.
+        """
+        if error:
+            self.app.bell()
+        try:
+            line = self.query_one("#message", Static)
+        except NoMatches:
+            self.app.notify(message, severity="error" if error else "information", timeout=4)
+            return
+        line.update(Text(message, style="bold red" if error else "bold"))
 
 
 class TillModal(ModalScreen[ResultType]):

@@ -39,7 +39,7 @@ class LoginScreen(TillScreen[None]):
             )
             yield Static(_("PIN"), classes="label")
             yield Input(password=True, id="pin", restrict=r"[0-9]*", max_length=8)
-            yield Static("", id="login-message")
+            yield Static("", id="message")
             if self.till.demo_hint:
                 yield Static(Text(_("Demo till: ") + self.till.demo_hint), id="demo-hint")
                 if config.printer.kind == "file":
@@ -55,17 +55,14 @@ class LoginScreen(TillScreen[None]):
 
     def action_clear(self) -> None:
         self.query_one("#pin", Input).value = ""
-        self._message("")
-
-    def _message(self, text: str) -> None:
-        self.query_one("#login-message", Static).update(Text(text, style="bold red"))
+        self.say("")
 
     @on(Input.Submitted, "#pin")
     def check_pin(self, event: Input.Submitted) -> None:
         if not event.value:
             return
         event.input.disabled = True
-        self._message(_("Checking…"))
+        self.say(_("Checking…"))
         self.authenticate(event.value)
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False)
@@ -78,19 +75,22 @@ class LoginScreen(TillScreen[None]):
             return
         self.app.call_from_thread(self._logged_in, member)
 
-    def _failed(self, message: str) -> None:
+    def _ready_for_pin(self) -> None:
         pin = self.query_one("#pin", Input)
         pin.disabled = False
         pin.value = ""
         pin.focus()
-        self.app.bell()
-        self._message(message)
+
+    def _failed(self, message: str) -> None:
+        self._ready_for_pin()
+        self.say(message, error=True)
 
     def _logged_in(self, member: StaffMember | None) -> None:
         if member is None:
             self._failed(_("Wrong PIN. Try again."))
             return
-        self._failed("")
+        self._ready_for_pin()
+        self.say("")
         shift = self.till.services.shifts.current()
         if shift is None:
             from till_tui.screens.open_shift import OpenShiftScreen

@@ -43,7 +43,7 @@ class OpenShiftScreen(TillScreen[None]):
             yield Static(Text(_("Cashier: {name}").format(name=self.cashier.name)))
             yield Static(_("Count the cash in the drawer and type the opening float:"))
             yield Input(placeholder="0,00", id="float")
-            yield Static("", id="shift-message")
+            yield Static("", id="message")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -55,18 +55,14 @@ class OpenShiftScreen(TillScreen[None]):
     @on(Input.Submitted, "#float")
     def open_shift(self, event: Input.Submitted) -> None:
         config = self.till.config.till
-        message = self.query_one("#shift-message", Static)
         try:
             amount = parse_money(event.value or "", config.currency)
             shift = self.till.services.shifts.open(self.cashier, amount)
         except (AmountError, ShiftError, StoreError) as error:
-            self.app.bell()
-            message.update(Text(str(error), style="bold red"))
+            self.say(str(error), error=True)
             return
-        self.say(
-            _("Shift {number} opened with {amount} in the drawer.").format(
-                number=shift.number, amount=format_money(amount, config.currency, config.locale)
-            )
+        greeting = _("Shift {number} opened with {amount} in the drawer.").format(
+            number=shift.number, amount=format_money(amount, config.currency, config.locale)
         )
         self.dismiss(None)
-        self.till.start_session(self.cashier, shift)
+        self.till.start_session(self.cashier, shift, greeting)

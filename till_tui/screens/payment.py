@@ -45,7 +45,8 @@ class PaymentScreen(TillScreen[PaymentResult]):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         HELP_BINDING,
-        *(Binding(str(n), f"method({n})", show=False) for n in range(1, 10)),
+        Binding("1", "method(1)", N_("Method"), key_display="1-9", id="method"),
+        *(Binding(str(n), f"method({n})", show=False) for n in range(2, 10)),
         Binding("delete", "remove_tender", N_("Remove tender"), id="remove_tender"),
         Binding("up", "select_tender(-1)", show=False),
         Binding("down", "select_tender(1)", show=False),

@@ -31,6 +31,7 @@ class ReceiptChoice(TillModal[str]):
         Binding("p", "choose('print')", N_("Print"), id="print"),
         Binding("n", "choose('none')", N_("No receipt"), id="none"),
         Binding("enter", "choose_default", N_("Default"), id="default"),
+        Binding("escape", "choose_default", show=False),
     ]
 
     def __init__(self, sale: CompletedSale) -> None:
@@ -72,5 +73,3 @@ class ReceiptChoice(TillModal[str]):
     def action_choose_default(self) -> None:
         self.dismiss(self.default)
 
-    def action_cancel(self) -> None:
-        self.dismiss(self.default)  # the sale is saved: Escape cannot undo it

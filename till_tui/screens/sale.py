@@ -50,8 +50,9 @@ class SaleScreen(TillScreen[None]):
         Binding("delete", "remove", N_("Remove line"), show=False, priority=True, id="remove"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, greeting: str = "") -> None:
         super().__init__()
+        self.greeting = greeting
         self.cart = Cart()
         self.tenders: tuple[Tender, ...] = ()
         """Tenders taken on the payment screen before the cashier went back to the cart."""
@@ -61,6 +62,7 @@ class SaleScreen(TillScreen[None]):
         yield Static(id="sale-header")
         yield CartTable(config.currency, config.locale, id="cart")
         yield TotalsBar(config.currency, config.locale, id="totals")
+        yield Static(id="message")
         yield Input(placeholder=_("Scan or type a code, then Enter"), id="command")
         yield Footer()
 
@@ -75,6 +77,8 @@ class SaleScreen(TillScreen[None]):
         return self.query_one("#cart", CartTable)
 
     def on_mount(self) -> None:
+        if self.greeting:
+            self.say(self.greeting)
         restored = None
         try:
             restored = self.till.services.drafts.load()
@@ -161,6 +165,7 @@ class SaleScreen(TillScreen[None]):
         self._save(cart)
         self.table.show_line(self.cart, index)
         self._refresh_totals()
+        self.say("")
 
     def action_clear(self) -> None:
         self.command.value = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from till_tui.domain.cart import Cart, CartLine
 from till_tui.domain.money import format_amount, format_quantity, format_rate
@@ -23,11 +23,21 @@ class CartTable(DataTable[Text]):
         self._keys: list[RowKey] = []
         self._next_key = 0
 
+    FIXED_WIDTHS = (7, 9, 10)
+    """Quantity, unit price and total columns; the name takes the rest of the width."""
+
+    def on_resize(self) -> None:
+        # Each column has one cell of padding on both sides; leave room for the scrollbar.
+        spare = self.size.width - sum(self.FIXED_WIDTHS) - 2 * 4 - 2
+        self.columns[ColumnKey("name")].width = max(spare, 12)
+        self.refresh()
+
     def on_mount(self) -> None:
-        self.add_column(_("Item"), key="name")
-        self.add_column(Text(_("Qty"), justify="right"), key="qty", width=7)
-        self.add_column(Text(_("Price"), justify="right"), key="unit", width=9)
-        self.add_column(Text(_("Total"), justify="right"), key="total", width=10)
+        self.add_column(_("Item"), key="name", width=30)
+        qty, unit, total = self.FIXED_WIDTHS
+        self.add_column(Text(_("Qty"), justify="right"), key="qty", width=qty)
+        self.add_column(Text(_("Price"), justify="right"), key="unit", width=unit)
+        self.add_column(Text(_("Total"), justify="right"), key="total", width=total)
 
     def _cells(self, line: CartLine) -> tuple[Text, Text, Text, Text]:
         name = Text(line.name, no_wrap=True, overflow="ellipsis")

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Digits, Static
 
 from till_tui.domain.cart import Cart
-from till_tui.domain.money import format_amount, format_money
+from till_tui.domain.money import format_money
 from till_tui.i18n import _, ngettext
 
 
@@ -35,7 +35,8 @@ class TotalsBar(Horizontal):
         money = lambda amount: format_money(amount, self.currency, self.locale)  # noqa: E731
         items = sum(line.quantity for line in cart.lines) // 1000
         summary = Text()
-        summary.append(ngettext("{n} item", "{n} items", items).format(n=items), style="bold")
+        summary.append(_("TOTAL") + "  ", style="bold")
+        summary.append(ngettext("{n} item", "{n} items", items).format(n=items))
         summary.append("  " + _("VAT incl. {amount}").format(amount=money(totals.vat_total)))
         if totals.basket_adjustment:
             label = _("Extra charge") if totals.basket_adjustment > 0 else _("Basket discount")
@@ -43,6 +44,4 @@ class TotalsBar(Horizontal):
         if cart.note:
             summary.append("\n" + _("Note: ") + cart.note, style="italic")
         self.query_one("#summary", Static).update(summary)
-        self.query_one("#total", Digits).update(
-            format_amount(totals.total, self.currency, self.locale)
-        )
+        self.query_one("#total", Digits).update(money(totals.total))
