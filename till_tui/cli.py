@@ -78,7 +78,7 @@ def _open_services(config: Config):  # type: ignore[no-untyped-def]
 
 def _run(config: Config, demo_hint: str = "", receipts: Path | None = None) -> int:
     from till_tui.app import make_app
-    from till_tui.store.db import StoreError
+    from till_tui.store.errors import StoreError
 
     try:
         app = make_app(config, demo_hint=demo_hint)
@@ -102,7 +102,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _import(config: Config, file: Path) -> int:
     from till_tui.store.catalog import ImportFailed
-    from till_tui.store.db import StoreError
+    from till_tui.store.errors import StoreError
 
     try:
         services = _open_services(config)
@@ -122,7 +122,7 @@ def _import(config: Config, file: Path) -> int:
 
 
 def _staff_add(config: Config, name: str, pin: str | None, role: str) -> int:
-    from till_tui.store.db import StoreError
+    from till_tui.store.errors import StoreError
     from till_tui.store.staff import StaffError
 
     if pin is None:

@@ -230,7 +230,9 @@ def _check_printer(printer: PrinterConfig, path: Path | None) -> None:
     try:
         "€".encode(printer.codepage)
     except LookupError:
-        raise ConfigError(path, "[printer] codepage", f"unknown code page {printer.codepage!r}")
+        raise ConfigError(
+            path, "[printer] codepage", f"unknown code page {printer.codepage!r}"
+        ) from None
     except UnicodeEncodeError:
         raise ConfigError(
             path, "[printer] codepage", f"{printer.codepage} cannot print the euro sign"

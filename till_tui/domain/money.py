@@ -44,7 +44,7 @@ def half_up_div(numerator: int, denominator: int) -> int:
 @lru_cache(maxsize=8)
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point for `currency` (2 for EUR, 0 for JPY)."""
-    return int(get_currency_precision(currency))
+    return int(str(get_currency_precision(currency)))
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -73,7 +73,8 @@ def _parse_decimal(text: str, digits: int, what: str) -> int:
         raise AmountError(
             _("Too many decimals in {what}: {text}").format(what=what, text=text.strip())
         )
-    value = int(match.group("int")) * 10**digits + int(frac.ljust(digits, "0") or "0")
+    scale = int(10**digits)  # int ** int is typed Any (negative powers give floats)
+    value = int(match.group("int")) * scale + int(frac.ljust(digits, "0") or "0")
     return -value if negative else value
 
 

@@ -55,7 +55,10 @@ def payment_state(total: int, tenders: Sequence[Tender]) -> PaymentState:
 def make_tender(
     *, method: str, kind: str, label: str, typed: int, due: int, reference: str = ""
 ) -> Tender:
-    """A tender of `typed` minor units against `due`. Cash gives change; others cannot exceed due."""
+    """A tender of `typed` minor units against `due`.
+
+    Cash gives change; no other kind may exceed what is due.
+    """
     if typed <= 0:
         raise TenderError(_("Type an amount more than zero."))
     if due <= 0:

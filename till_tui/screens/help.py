@@ -35,7 +35,7 @@ class HelpScreen(TillModal[None]):
         table.add_column(style="bold")
         table.add_column()
         seen = set()
-        for key, binding in self.for_screen._bindings:
+        for _key, binding in self.for_screen._bindings:
             if binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 table.add_row(

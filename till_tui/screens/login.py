@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Static
 from till_tui.domain.staff import StaffMember
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
-from till_tui.store.db import StoreError
+from till_tui.store.errors import StoreError
 
 
 class LoginScreen(TillScreen[None]):

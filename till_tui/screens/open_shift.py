@@ -15,7 +15,7 @@ from till_tui.domain.money import AmountError, format_money, parse_money
 from till_tui.domain.staff import StaffMember
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
-from till_tui.store.db import StoreError
+from till_tui.store.errors import StoreError
 from till_tui.store.shifts import ShiftError
 
 

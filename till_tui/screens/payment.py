@@ -19,7 +19,7 @@ from till_tui.domain.sale import CompletedSale
 from till_tui.domain.tender import Tender, TenderError, make_tender, payment_state
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
-from till_tui.store.db import StoreError
+from till_tui.store.errors import StoreError
 from till_tui.store.sales import SaleError
 
 SUPPORTED_KINDS = ("cash",)

@@ -72,4 +72,3 @@ class ReceiptChoice(TillModal[str]):
 
     def action_choose_default(self) -> None:
         self.dismiss(self.default)
-

@@ -18,7 +18,7 @@ from till_tui.domain.tender import Tender
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.screens.payment import PaymentResult, PaymentScreen
-from till_tui.store.db import StoreError
+from till_tui.store.errors import StoreError
 from till_tui.widgets.cart_table import CartTable
 from till_tui.widgets.totals import TotalsBar
 
@@ -162,10 +162,11 @@ class SaleScreen(TillScreen[None]):
         except CartError as error:
             self.say(str(error), error=True)
             return
-        self._save(cart)
+        saved = self._save(cart)
         self.table.show_line(self.cart, index)
         self._refresh_totals()
-        self.say("")
+        if saved:
+            self.say("")
 
     def action_clear(self) -> None:
         self.command.value = ""

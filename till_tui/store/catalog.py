@@ -91,7 +91,8 @@ class Catalog:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
-            raise ImportFailed([_("cannot read {path}: {error}").format(path=path, error=error)])
+            message = _("cannot read {path}: {error}").format(path=path, error=error)
+            raise ImportFailed([message]) from None
         rows = _parse_products(text, currency)
         return self.save_products(rows)
 

@@ -16,6 +16,9 @@ from typing import TypeVar
 import peewee
 
 from till_tui.i18n import _
+from till_tui.store.errors import StoreError
+
+__all__ = ["StoreError", "close_database", "database", "open_database", "transaction"]
 
 database = peewee.DatabaseProxy()
 """Every model is bound to this proxy; `open_database` points it at the real database."""
@@ -30,10 +33,6 @@ SQLITE_PRAGMAS = {
 }
 
 T = TypeVar("T")
-
-
-class StoreError(Exception):
-    """A database problem, with a message a cashier or a technician can act on."""
 
 
 def sqlite_path(url: str, base_dir: Path) -> Path:

@@ -38,6 +38,7 @@ class BaseModel(peewee.Model):
 
 
 class Product(BaseModel):
+    id = peewee.AutoField()
     barcode = peewee.TextField(unique=True)
     name = peewee.TextField()
     search_name = peewee.TextField(index=True)
@@ -50,6 +51,7 @@ class Product(BaseModel):
 
 
 class Staff(BaseModel):
+    id = peewee.AutoField()
     name = peewee.TextField(unique=True)
     role = peewee.TextField()
     pin_hash = peewee.TextField()
@@ -58,6 +60,7 @@ class Staff(BaseModel):
 
 
 class Shift(BaseModel):
+    id = peewee.AutoField()
     register = peewee.TextField()
     number = peewee.IntegerField()
     opened_at = UtcDateTimeField(default=now)
@@ -66,6 +69,7 @@ class Shift(BaseModel):
 
 
 class Sale(BaseModel):
+    id = peewee.AutoField()
     register = peewee.TextField()
     number = peewee.IntegerField()
     shift = peewee.ForeignKeyField(Shift, column_name="shift_id")
@@ -81,6 +85,7 @@ class Sale(BaseModel):
 
 
 class SaleLine(BaseModel):
+    id = peewee.AutoField()
     sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="lines")
     position = peewee.IntegerField()
     product = peewee.ForeignKeyField(Product, column_name="product_id", null=True)
@@ -96,6 +101,7 @@ class SaleLine(BaseModel):
 
 
 class SaleVat(BaseModel):
+    id = peewee.AutoField()
     sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="vat")
     rate = peewee.IntegerField()
     base = peewee.BigIntegerField()
@@ -104,6 +110,7 @@ class SaleVat(BaseModel):
 
 
 class Payment(BaseModel):
+    id = peewee.AutoField()
     sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="payments")
     position = peewee.IntegerField()
     method = peewee.TextField()
@@ -115,6 +122,7 @@ class Payment(BaseModel):
 
 
 class Journal(BaseModel):
+    id = peewee.AutoField()
     register = peewee.TextField()
     seq = peewee.IntegerField()
     created_at = UtcDateTimeField(default=now)
@@ -133,6 +141,7 @@ class Draft(BaseModel):
 
 
 class ParkedSale(BaseModel):
+    id = peewee.AutoField()
     register = peewee.TextField()
     staff = peewee.ForeignKeyField(Staff, column_name="staff_id", null=True)
     parked_at = UtcDateTimeField(default=now)

@@ -39,7 +39,8 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 
 def _member(row: Staff) -> StaffMember:
-    return StaffMember(id=row.id, name=row.name, role=row.role)
+    role: Role = "manager" if row.role == "manager" else "cashier"
+    return StaffMember(id=row.id, name=row.name, role=role)
 
 
 class StaffDirectory:
@@ -73,9 +74,3 @@ class StaffDirectory:
 
     def count(self) -> int:
         return int(Staff.select().where(Staff.active == True).count())  # noqa: E712
-
-    @staticmethod
-    def role_of(value: str) -> Role:
-        if value not in ROLES:
-            raise StaffError(_("The role must be cashier or manager."))
-        return value  # type: ignore[return-value]

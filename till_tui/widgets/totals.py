@@ -30,18 +30,20 @@ class TotalsBar(Horizontal):
         yield Static(id="summary")
         yield Digits("0", id="total")
 
+    def money(self, amount: int) -> str:
+        return format_money(amount, self.currency, self.locale)
+
     def show(self, cart: Cart) -> None:
         totals = cart.totals()
-        money = lambda amount: format_money(amount, self.currency, self.locale)  # noqa: E731
         items = sum(line.quantity for line in cart.lines) // 1000
         summary = Text()
         summary.append(_("TOTAL") + "  ", style="bold")
         summary.append(ngettext("{n} item", "{n} items", items).format(n=items))
-        summary.append("  " + _("VAT incl. {amount}").format(amount=money(totals.vat_total)))
+        summary.append("  " + _("VAT incl. {amount}").format(amount=self.money(totals.vat_total)))
         if totals.basket_adjustment:
             label = _("Extra charge") if totals.basket_adjustment > 0 else _("Basket discount")
-            summary.append(f"\n{label} {money(totals.basket_adjustment)}", style="bold")
+            summary.append(f"\n{label} {self.money(totals.basket_adjustment)}", style="bold")
         if cart.note:
             summary.append("\n" + _("Note: ") + cart.note, style="italic")
         self.query_one("#summary", Static).update(summary)
-        self.query_one("#total", Digits).update(money(totals.total))
+        self.query_one("#total", Digits).update(self.money(totals.total))
