@@ -244,3 +244,10 @@ def test_to_decimal_matches_decimal_arithmetic(minor: int) -> None:
         ctx.prec = 40
         expected = (Decimal(minor) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     assert to_decimal(minor) == expected
+
+
+@pytest.mark.parametrize("typo", ["1.2.3", "12.5.0", "1 2", "12%", "1,234,5", "1 23,50", "--3"])
+def test_a_mistyped_amount_is_refused_not_guessed(typo: str) -> None:
+    # A cashier who types "12.5.0" must not charge 125.00: the till asks again.
+    with pytest.raises(AmountError):
+        parse_money(typo, allow_negative=True)

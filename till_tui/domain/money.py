@@ -47,34 +47,46 @@ def minor_digits(currency: str) -> int:
     return int(str(get_currency_precision(currency)))
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f']")
-_NUMBER = re.compile(r"^(?P<int>\d+)(?:[.,](?P<frac>\d*))?$")
+_PLAIN = re.compile(r"^(?P<int>\d+)(?:(?P<dec>[.,])(?P<frac>\d*))?$")
+_GROUPED = re.compile(
+    r"^(?P<int>\d{1,3}(?P<group>[ \u00a0\u202f'.,])\d{3}(?:(?P=group)\d{3})*)"
+    r"(?:(?P<dec>[.,])(?P<frac>\d*))?$"
+)
 
 
-def _parse_decimal(text: str, digits: int, what: str) -> int:
-    """Parse "1 234,50" / "1234.5" / "12" into an int scaled by 10**digits."""
-    cleaned = _SPACES.sub("", text.strip())
-    for symbol in ("€", "$", "£", "EUR", "%"):
+def _parse_decimal(text: str, digits: int, what: str, symbols: tuple[str, ...] = ()) -> int:
+    """Parse "1 234,50" / "1,234.50" / "1234.5" / "12" into an int scaled by 10**digits.
+
+    A single "." or "," is the decimal separator. Digit groups (space, apostrophe, or the other
+    separator) must hold exactly three digits, so a typo like "12.5.0" is refused, not guessed.
+    """
+    cleaned = text.strip()
+    for symbol in symbols:
         cleaned = cleaned.replace(symbol, "")
+    cleaned = cleaned.strip(" \u00a0\u202f")
     negative = cleaned.startswith("-")
     if negative or cleaned.startswith("+"):
-        cleaned = cleaned[1:]
-    # "1,234.50" or "1.234,50": the last separator is the decimal one, the others group digits.
-    separators = [i for i, ch in enumerate(cleaned) if ch in ".,"]
-    if len(separators) > 1:
-        last = separators[-1]
-        head = cleaned[:last].replace(".", "").replace(",", "")
-        cleaned = head + "." + cleaned[last + 1 :]
-    match = _NUMBER.match(cleaned)
+        cleaned = cleaned[1:].strip()
+    match = _PLAIN.match(cleaned) or _GROUPED.match(cleaned)
+    if (
+        match
+        and match.re is _GROUPED
+        and match["group"] in ".,"
+        and match["dec"] in (None, match["group"])
+    ):
+        match = None  # "1.234" or "1,234,5": the separators do not say which is the decimal one
     if not match:
         raise AmountError(_("Not a valid {what}: {text}").format(what=what, text=text.strip()))
-    frac = match.group("frac") or ""
+    frac = match["frac"] or ""
     if len(frac) > digits:
         raise AmountError(
             _("Too many decimals in {what}: {text}").format(what=what, text=text.strip())
         )
+    whole = match["int"]
+    if match.re is _GROUPED:
+        whole = whole.replace(match["group"], "")
     scale = int(10**digits)  # int ** int is typed Any (negative powers give floats)
-    value = int(match.group("int")) * scale + int(frac.ljust(digits, "0") or "0")
+    value = int(whole) * scale + int(frac.ljust(digits, "0") or "0")
     return -value if negative else value
 
 
@@ -83,7 +95,7 @@ def parse_money(text: str, currency: str = "EUR", *, allow_negative: bool = Fals
 
     Raises AmountError with a message for the cashier when the text is not an amount.
     """
-    value = _parse_decimal(text, minor_digits(currency), _("amount"))
+    value = _parse_decimal(text, minor_digits(currency), _("amount"), ("€", "$", "£", currency))
     if value < 0 and not allow_negative:
         raise AmountError(_("The amount cannot be negative: {text}").format(text=text.strip()))
     return value
@@ -99,7 +111,7 @@ def parse_quantity(text: str) -> int:
 
 def parse_percent(text: str) -> int:
     """ "10" / "10 %" / "5,5" -> basis points (1000, 550). Negative values are refused."""
-    value = _parse_decimal(text, 2, _("percentage"))
+    value = _parse_decimal(text, 2, _("percentage"), ("%",))
     if value < 0:
         raise AmountError(_("The percentage cannot be negative: {text}").format(text=text))
     return value

@@ -1,0 +1,118 @@
+"""config.toml: typed, validated, and every error names the file and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from till_tui.config import ConfigError, load_config
+from tests.conftest import write_config
+
+GOOD = """
+[store]
+database = "sqlite:///data/till.db"
+[till]
+register = "R2"
+currency = "EUR"
+locale = "fr_FR"
+receipt_default = "print"
+[shop]
+name = "Épicerie Hélène"
+header = ["1 rue de la Paix", "75002 Paris"]
+[printer]
+kind = "file"
+path = "out/receipts.escpos"
+width = 32
+[scanner]
+customer_card_prefix = "CUST"
+[[payment_methods]]
+code = "card"
+label = "Carte bancaire"
+kind = "card"
+ask_last4 = true
+[[payment_methods]]
+code = "room"
+label = "Chambre"
+kind = "external"
+requires_reference = true
+[[payment_methods]]
+code = "cash"
+label = "Espèces"
+kind = "cash"
+"""
+
+
+def test_a_full_config_is_read_with_paths_relative_to_its_folder(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path / "shop", GOOD))
+    assert config.till.register == "R2"
+    assert config.shop.header == ("1 rue de la Paix", "75002 Paris")
+    assert config.printer.width == 32
+    assert config.resolve(config.printer.path) == tmp_path / "shop" / "out" / "receipts.escpos"
+    assert config.scanner.customer_card_prefix == "CUST"
+
+
+def test_cash_is_always_first_whatever_the_order_in_the_file(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, GOOD))
+    assert [m.code for m in config.payment_methods] == ["cash", "card", "room"]
+    assert config.payment_methods[2].requires_reference
+
+
+def test_cash_is_there_even_when_the_file_forgets_it(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, '[[payment_methods]]\ncode="card"\nlabel="Card"\nkind="card"\n'))
+    assert [m.kind for m in config.payment_methods] == ["cash", "card"]
+
+
+def test_an_empty_file_gives_working_defaults(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, ""))
+    assert config.till.currency == "EUR"
+    assert config.printer.kind == "none"
+    assert [m.kind for m in config.payment_methods] == ["cash"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "problem"),
+    [
+        ("[till]\nregster = 'R1'\n", "[till] regster", "unknown key"),
+        ("[tills]\n", "tills", "unknown section"),
+        ("[till]\nlocale = 'xx_YY'\n", "[till] locale", "unknown locale"),
+        ("[till]\ncurrency = 'EURO'\n", "[till] currency", "unknown currency"),
+        ("[till]\nreceipt_default = 'sms'\n", "[till] receipt_default", "one of"),
+        ("[printer]\nkind = 'usb2'\n", "[printer] kind", "not one of"),
+        ("[printer]\nkind = 'file'\n", "[printer] path", "required"),
+        ("[printer]\nwidth = '42'\n", "[printer] width", "whole number"),
+        ("[printer]\nwidth = 8\n", "[printer] width", "between"),
+        ("[printer]\ncodepage = 'cp437'\n", "[printer] codepage", "euro"),
+        ("[scanner]\ndevices = '/dev/input/event3'\n", "[scanner] devices", "list of strings"),
+        ("[[payment_methods]]\ncode='x'\nlabel='X'\nkind='bitcoin'\n", "kind", "not one of"),
+        ("[[payment_methods]]\ncode='x'\nkind='card'\n", "label", "required"),
+        (
+            "[[payment_methods]]\ncode='c'\nlabel='A'\nkind='card'\n"
+            "[[payment_methods]]\ncode='c'\nlabel='B'\nkind='card'\n",
+            "code",
+            "used twice",
+        ),
+    ],
+)
+def test_a_bad_value_names_the_file_and_the_key(
+    tmp_path: Path, text: str, key: str, problem: str
+) -> None:
+    path = write_config(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert key in message
+    assert problem in message
+
+
+def test_broken_toml_says_where(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "[till\nregister = R1\n")
+    with pytest.raises(ConfigError, match="not valid TOML") as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)
+
+
+def test_a_missing_file_points_to_the_demo(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="till demo"):
+        load_config(tmp_path / "nowhere.toml")
