@@ -69,7 +69,7 @@ class TillApp(App[int]):
 
     def action_quit_till(self) -> None:
         if self.session is not None:
-            self.say(_("Log out first (Escape on the sale screen)."), error=True)
+            self.say(_("Log out first (Ctrl+L on the sale screen)."), error=True)
             return
         self.exit(0)
 

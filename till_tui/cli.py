@@ -133,7 +133,8 @@ def _staff_add(config: Config, name: str, pin: str | None, role: str) -> int:
         member = _open_services(config).staff.add(name, pin, role)
     except (StaffError, StoreError) as error:
         return _fail(str(error))
-    print(_("{name} added as {role}").format(name=member.name, role=_(member.role)))
+    role = _("manager") if member.is_manager else _("cashier")
+    print(_("{name} added as {role}").format(name=member.name, role=role))
     return 0
 
 
