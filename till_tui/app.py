@@ -35,6 +35,19 @@ class TillApp(App[int]):
     """The till."""
 
     TITLE = "till-tui"
+    CSS = """
+    /* Boxes (dialogs and panels) share one look, so the console rules below can change it. */
+    .box { border: round $primary; }
+    ModalScreen > .box { background: $surface; }
+    .box OptionList { border: none; }
+    /* The Linux console: 16 colours and a VGA font without rounded or block border glyphs. */
+    App.-console .box { border: ascii $primary; }
+    App.-console Input { border: ascii $primary-darken-2; }
+    App.-console Input:focus { border: ascii $primary; }
+    App.-console #totals { border-top: ascii $primary; }
+    App.-console BigAmount > Digits { display: none; }
+    App.-console BigAmount > .fallback { display: block; }
+    """
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         # Ctrl+Q / Ctrl+C never quit behind a cashier's back: only from the login screen.
@@ -49,12 +62,15 @@ class TillApp(App[int]):
         self.services = services
         self.demo_hint = demo_hint
         self.session: Session | None = None
-        if os.environ.get("TERM") == "linux":
-            self.theme = "textual-ansi"  # the Linux console has 16 colours
+        self.linux_console = os.environ.get("TERM") == "linux"
+        """Running on the Linux console: ANSI colours and ASCII borders."""
+        if self.linux_console:
+            self.theme = "ansi-dark"
 
     def on_mount(self) -> None:
         from till_tui.screens.login import LoginScreen
 
+        self.set_class(self.linux_console, "-console")
         self.push_screen(LoginScreen())
 
     def say(self, message: str, *, error: bool = False) -> None:

@@ -43,7 +43,7 @@ class AdjustDialog(TillModal[AdjustResult]):
     DEFAULT_CSS = """
     AdjustDialog { align: center middle; }
     AdjustDialog > Vertical {
-        width: 72; height: auto; border: round $primary; background: $surface; padding: 0 1;
+        width: 72; height: auto; padding: 0 1;
     }
     AdjustDialog OptionList { height: auto; }
     #adjust-message { height: auto; }
@@ -68,7 +68,7 @@ class AdjustDialog(TillModal[AdjustResult]):
         if self.line is not None:
             options.append(Option(Text(_("Selected line: ") + self.line.name), id="line"))
         options.append(Option(_("Whole sale"), id="basket"))
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(Text(_("Discount or extra charge"), style="bold"))
             yield OptionList(*options, id="target")
             yield Static(_("10% or 2,50 for a discount; +10% or +2,50 for an extra charge"))

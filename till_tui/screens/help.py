@@ -21,8 +21,8 @@ class HelpScreen(TillModal[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 72; height: auto; max-height: 22; border: round $primary;
-        background: $surface; padding: 0 1;
+        width: 72; height: auto; max-height: 22;
+        padding: 0 1;
     }
     """
 
@@ -42,7 +42,7 @@ class HelpScreen(TillModal[None]):
                     binding.key_display or self.app.get_key_display(binding), binding.description
                 )
         extra = getattr(self.for_screen, "HELP", "")
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(Text(_("Help"), style="bold"))
             if extra:
                 yield Static(Text(_(extra)))

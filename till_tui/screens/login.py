@@ -31,7 +31,7 @@ class LoginScreen(TillScreen[None]):
     def compose(self) -> ComposeResult:
         config = self.till.config
         shop = config.shop.name or "till-tui"
-        with Center(), Vertical(id="login"):
+        with Center(), Vertical(id="login", classes="box"):
             yield Static(Text(shop, style="bold"), id="shop")
             yield Static(
                 Text(_("Register {register}").format(register=config.till.register)),

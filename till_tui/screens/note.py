@@ -17,7 +17,7 @@ class NoteDialog(TillModal[str]):
 
     DEFAULT_CSS = """
     NoteDialog { align: center middle; }
-    NoteDialog > Vertical { width: 70; height: auto; border: round $primary; background: $surface; }
+    NoteDialog > Vertical { width: 70; height: auto; }
     """
     HELP = N_("Type a note for this sale and press Enter. Empty it to remove the note.")
 
@@ -26,7 +26,7 @@ class NoteDialog(TillModal[str]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(Text(_("Note on the sale"), style="bold"))
             yield Input(self.note, max_length=200, id="note")
 

@@ -35,7 +35,7 @@ class OpenShiftScreen(TillScreen[None]):
 
     def compose(self) -> ComposeResult:
         register = self.till.config.till.register
-        with Vertical(id="open-shift"):
+        with Vertical(id="open-shift", classes="box"):
             yield Static(
                 Text(_("Open a shift on register {register}").format(register=register)),
                 id="title",

@@ -25,7 +25,7 @@ class ParkDialog(TillModal[int]):
     DEFAULT_CSS = """
     ParkDialog { align: center middle; }
     ParkDialog > Vertical {
-        width: 70; height: auto; max-height: 20; border: round $primary; background: $surface;
+        width: 70; height: auto; max-height: 20;
     }
     """
     HELP = N_("Up/Down and Enter: park the current sale, or resume a parked sale.")
@@ -50,7 +50,7 @@ class ParkDialog(TillModal[int]):
             if entry.cart.note:
                 label.append("  " + entry.cart.note, style="italic")
             options.append(Option(label, id=str(entry.id)))
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(Text(_("Parked sales"), style="bold"))
             yield OptionList(*options, id="parked")
 

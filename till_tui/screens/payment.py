@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from till_tui.config import PaymentMethod
 from till_tui.domain.cart import Cart
@@ -21,6 +21,7 @@ from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.store.errors import StoreError
 from till_tui.store.sales import SaleError
+from till_tui.widgets.big_amount import BigAmount
 
 SUPPORTED_KINDS = ("cash",)
 """Payment kinds this version takes; the others come with split payments."""
@@ -76,16 +77,18 @@ class PaymentScreen(TillScreen[PaymentResult]):
             id="payment-header",
         )
         with Horizontal(id="payment-body"):
-            with Vertical(id="methods"):
+            with Vertical(id="methods", classes="box"):
                 yield Static(Text(_("Payment methods"), style="bold"))
                 for number, method in enumerate(self.methods, start=1):
                     yield Static(Text(f"{number}  {method.label}"), id=f"method-{number}")
-            with Vertical(id="amounts"):
+            with Vertical(id="amounts", classes="box"):
                 yield Static(_("Total"), classes="label")
-                yield Digits(format_amount(self.total, config.currency, config.locale), id="total")
+                yield BigAmount(
+                    format_amount(self.total, config.currency, config.locale), id="total"
+                )
                 yield Static(id="state")
                 yield Static(_("Change"), classes="label")
-                yield Digits("0", id="change")
+                yield BigAmount("0", id="change")
         yield DataTable(id="tenders", cursor_type="row")
         yield Static(id="prompt")
         yield Input(id="amount")
@@ -112,7 +115,7 @@ class PaymentScreen(TillScreen[PaymentResult]):
         summary.append("   ")
         summary.append(_("Due {due}").format(due=self.money(state.due)), style="bold")
         self.query_one("#state", Static).update(summary)
-        self.query_one("#change", Digits).update(
+        self.query_one("#change", BigAmount).update(
             format_amount(state.change, config.currency, config.locale)
         )
         table = self.query_one("#tenders", DataTable)

@@ -24,7 +24,7 @@ class ProductSearch(TillModal[Product]):
     DEFAULT_CSS = """
     ProductSearch { align: center middle; }
     ProductSearch > Vertical {
-        width: 76; height: 20; border: round $primary; background: $surface;
+        width: 76; height: 20;
     }
     ProductSearch OptionList { height: 1fr; }
     """
@@ -40,7 +40,7 @@ class ProductSearch(TillModal[Product]):
         self.results: list[Product] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(Text(_("Find a product"), style="bold"))
             yield Input(placeholder=_("Name or code"), id="query")
             yield OptionList(id="results")

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Footer, Static
 
 from till_tui.domain.money import format_amount, format_money
 from till_tui.domain.sale import CompletedSale
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillModal
+from till_tui.widgets.big_amount import BigAmount
 
 
 class ReceiptChoice(TillModal[str]):
@@ -22,7 +23,7 @@ class ReceiptChoice(TillModal[str]):
     DEFAULT_CSS = """
     ReceiptChoice { align: center middle; }
     ReceiptChoice > Vertical {
-        width: 60; height: auto; border: round $success; background: $surface; padding: 0 1;
+        width: 60; height: auto; padding: 0 1;
     }
     """
     HELP = N_("The sale is saved. P prints the receipt, N gives none; Enter takes the default.")
@@ -49,7 +50,7 @@ class ReceiptChoice(TillModal[str]):
 
     def compose(self) -> ComposeResult:
         config = self.till.config.till
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(
                 Text(
                     _("Sale N° {number} saved. Total {total}").format(
@@ -60,7 +61,7 @@ class ReceiptChoice(TillModal[str]):
                 )
             )
             yield Static(_("Change to give"))
-            yield Digits(format_amount(self.sale.change, config.currency, config.locale))
+            yield BigAmount(format_amount(self.sale.change, config.currency, config.locale))
             default = _("print") if self.default == "print" else _("no receipt")
             yield Static(
                 Text(_("Receipt? P print, N none (Enter: {default})").format(default=default))

@@ -30,6 +30,9 @@ SQLITE_PRAGMAS = {
     "busy_timeout": BUSY_TIMEOUT_MS,
     "synchronous": 2,  # FULL
     "cache_size": -16_000,  # 16 MiB
+    # INSERT OR REPLACE deletes the row it replaces; only with recursive triggers does that
+    # delete fire the triggers that keep completed sales immutable.
+    "recursive_triggers": 1,
 }
 
 T = TypeVar("T")
@@ -57,7 +60,7 @@ def open_database(url: str, base_dir: Path) -> peewee.Database:
     try:
         db.connect(reuse_if_open=True)
         migrate(db)
-    except (peewee.OperationalError, sqlite3.DatabaseError) as error:
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as error:
         db.close()
         raise StoreError(
             _("Cannot open the database {path}: {error}").format(path=path, error=error)
@@ -81,8 +84,10 @@ def transaction() -> Iterator[None]:
     try:
         with database.atomic("IMMEDIATE"):
             yield
-    except peewee.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
+    except peewee.DatabaseError as error:
+        if isinstance(error, peewee.OperationalError) and (
+            "locked" in str(error) or "busy" in str(error)
+        ):
             raise StoreError(
                 _("The database is busy (another till or a report is writing). Try again.")
             ) from error

@@ -30,7 +30,11 @@ def _check(cart: Cart, tenders: Sequence[Tender]) -> None:
     if state.paid != state.total:
         raise SaleError(_("The sale is not fully paid."))
     for tender in tenders:
-        if tender.amount <= 0 or tender.amount != tender.tendered - tender.change:
+        if (
+            tender.change < 0
+            or tender.amount <= 0
+            or tender.amount != tender.tendered - tender.change
+        ):
             raise SaleError(_("A tender amount is wrong."))
         if tender.change and tender.kind != "cash":
             raise SaleError(_("Only cash can give change."))

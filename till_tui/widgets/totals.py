@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from till_tui.domain.cart import Cart
 from till_tui.domain.money import format_money
 from till_tui.i18n import _, ngettext
+from till_tui.widgets.big_amount import BigAmount
 
 
 class TotalsBar(Horizontal):
@@ -18,7 +19,7 @@ class TotalsBar(Horizontal):
     DEFAULT_CSS = """
     TotalsBar { height: 3; }
     TotalsBar > #summary { width: 1fr; height: 3; }
-    TotalsBar > Digits { width: auto; min-width: 12; text-align: right; }
+    TotalsBar > BigAmount { width: auto; min-width: 12; }
     """
 
     def __init__(self, currency: str, locale: str, **kwargs: str) -> None:
@@ -28,7 +29,7 @@ class TotalsBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary")
-        yield Digits("0", id="total")
+        yield BigAmount("0", id="total")
 
     def money(self, amount: int) -> str:
         return format_money(amount, self.currency, self.locale)
@@ -46,4 +47,4 @@ class TotalsBar(Horizontal):
         if cart.note:
             summary.append("\n" + _("Note: ") + cart.note, style="italic")
         self.query_one("#summary", Static).update(summary)
-        self.query_one("#total", Digits).update(self.money(totals.total))
+        self.query_one("#total", BigAmount).update(self.money(totals.total))
