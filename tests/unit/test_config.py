@@ -59,7 +59,9 @@ def test_cash_is_always_first_whatever_the_order_in_the_file(tmp_path: Path) -> 
 
 
 def test_cash_is_there_even_when_the_file_forgets_it(tmp_path: Path) -> None:
-    config = load_config(write_config(tmp_path, '[[payment_methods]]\ncode="card"\nlabel="Card"\nkind="card"\n'))
+    config = load_config(
+        write_config(tmp_path, '[[payment_methods]]\ncode="card"\nlabel="Card"\nkind="card"\n')
+    )
     assert [m.kind for m in config.payment_methods] == ["cash", "card"]
 
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from till_tui.domain.cart import Adjustment, Cart, CartError
 from till_tui.domain.money import QTY_UNIT, AmountError, format_money, parse_quantity
@@ -20,6 +20,7 @@ from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.screens.payment import PaymentResult, PaymentScreen
 from till_tui.store.errors import StoreError
 from till_tui.widgets.cart_table import CartTable
+from till_tui.widgets.command_line import CommandLine
 from till_tui.widgets.totals import TotalsBar
 
 QUANTITY_PREFIX = re.compile(r"^\s*(?P<qty>\d+(?:[.,]\d{1,3})?)\s*\*\s*(?P<code>.*)$")
@@ -29,6 +30,7 @@ class SaleScreen(TillScreen[None]):
     """Ring up a sale: scan or type codes, adjust lines, then F10 to pay."""
 
     CSS_PATH = "sale.tcss"
+    AUTO_FOCUS = "#command"
     HELP = N_(
         "Scan or type a product code and press Enter. Type 3* before a code for 3 of it. "
         "Up/Down select a line; + and - change its quantity; Delete removes it "
@@ -63,14 +65,14 @@ class SaleScreen(TillScreen[None]):
         yield CartTable(config.currency, config.locale, id="cart")
         yield TotalsBar(config.currency, config.locale, id="totals")
         yield Static(id="message")
-        yield Input(placeholder=_("Scan or type a code, then Enter"), id="command")
+        yield CommandLine(placeholder=_("Scan or type a code, then Enter"), id="command")
         yield Footer()
 
     # -- state -------------------------------------------------------------------------------
 
     @property
-    def command(self) -> Input:
-        return self.query_one("#command", Input)
+    def command(self) -> CommandLine:
+        return self.query_one("#command", CommandLine)
 
     @property
     def table(self) -> CartTable:
@@ -131,8 +133,8 @@ class SaleScreen(TillScreen[None]):
 
     # -- scanning and typing -----------------------------------------------------------------
 
-    @on(Input.Submitted, "#command")
-    def submit_code(self, event: Input.Submitted) -> None:
+    @on(CommandLine.Submitted, "#command")
+    def submit_code(self, event: CommandLine.Submitted) -> None:
         text = event.value.strip()
         if not text:
             return
@@ -146,14 +148,13 @@ class SaleScreen(TillScreen[None]):
                 return
             text = match["code"].strip()
             if not text:
+                self.command.value = event.value.strip()  # keep "3*" for the scan to come
                 self.say(_("Now scan or type the product code."))
                 return
         product = self.till.services.catalog.find(text)
         if product is None:
             self.say(_("Unknown code: {code}. Nothing was added.").format(code=text), error=True)
-            self.command.value = ""
             return
-        self.command.value = ""
         self.add_product(product, quantity)
 
     def add_product(self, product: Product, quantity: int = QTY_UNIT) -> None:

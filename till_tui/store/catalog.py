@@ -15,6 +15,9 @@ from till_tui.store.db import database, transaction
 from till_tui.store.models import Product as ProductRow
 
 PRODUCT_COLUMNS = ("barcode", "name", "price", "vat_rate", "sku", "group")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})  # "oeufs" finds "Œufs"
+_PRICE_HEADERS = {"price", "prix"}
+_VAT_HEADERS = {"vat_rate", "vat", "tva", "taux_tva", "taux tva"}
 _LOOKUP_SQL = (
     "SELECT id, barcode, name, price, vat_rate, sku, product_group FROM product"
     " WHERE barcode = ? AND active = 1"
@@ -24,7 +27,8 @@ _LOOKUP_SQL = (
 def search_key(text: str) -> str:
     """Lower case without accents: "Hélène" and "HELENE" both give "helene"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return plain.translate(_LIGATURES)
 
 
 class ImportFailed(Exception):
@@ -127,7 +131,9 @@ class Catalog:
 
 def _parse_products(text: str, currency: str) -> list[NewProduct]:
     first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # A product row has at least 4 columns: 3 semicolons mean a French-style CSV, whose
+    # prices and names may hold commas ("Eau 1,5 L;0,95").
+    delimiter = ";" if first.count(";") >= 3 else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[NewProduct] = []
     errors: list[str] = []
@@ -136,8 +142,8 @@ def _parse_products(text: str, currency: str) -> list[NewProduct]:
         cells = [cell.strip() for cell in cells]
         if not any(cells):
             continue
-        if line_number == 1 and [c.lower() for c in cells[:2]] == ["barcode", "name"]:
-            continue  # header row
+        if line_number == 1 and _is_header(cells):
+            continue
         problem = _check_cells(cells)
         if problem:
             errors.append(_("line {n}: {problem}").format(n=line_number, problem=problem))
@@ -172,6 +178,12 @@ def _parse_products(text: str, currency: str) -> list[NewProduct]:
     if not rows:
         raise ImportFailed([_("the file holds no products")])
     return rows
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A header row names the price and VAT columns (in English or French)."""
+    names = [cell.casefold() for cell in cells]
+    return len(names) >= 4 and names[2] in _PRICE_HEADERS and names[3] in _VAT_HEADERS
 
 
 def _check_cells(cells: list[str]) -> str | None:

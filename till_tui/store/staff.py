@@ -53,7 +53,7 @@ class StaffDirectory:
             raise StaffError(_("A name is required."))
         if role not in ROLES:
             raise StaffError(_("The role must be cashier or manager."))
-        if not pin.isdigit() or len(pin) not in PIN_LENGTHS:
+        if not (pin.isascii() and pin.isdigit()) or len(pin) not in PIN_LENGTHS:
             raise StaffError(_("The PIN must be 4 to 8 digits."))
         if self.authenticate(pin) is not None:
             raise StaffError(_("This PIN is already used by someone else: choose another."))

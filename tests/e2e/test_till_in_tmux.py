@@ -1,0 +1,119 @@
+"""The real `till demo` in tmux: sell two items for cash, print, and survive a crash."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from till_tui.demo import demo_barcode
+from tests.e2e.tmux import Pane, till_command
+from tests.escpos_text import receipts_in
+
+pytestmark = pytest.mark.e2e
+
+ESPRESSO = demo_barcode(1)  # Café expresso, 1,50 €, VAT 10 %
+CROISSANT = demo_barcode(13)  # Croissant au beurre, 1,20 €, VAT 5.5 %
+
+
+@pytest.fixture
+def panes() -> Iterator[list[Pane]]:
+    opened: list[Pane] = []
+    yield opened
+    for pane in opened:
+        pane.close()
+
+
+def start_demo(panes: list[Pane], folder: Path, term: str = "xterm-256color") -> Pane:
+    pane = Pane([*till_command(), "demo", "--dir", str(folder)], {"TERM": term})
+    panes.append(pane)
+    return pane
+
+
+def log_in(pane: Pane, *, first_time: bool) -> None:
+    pane.wait_for("Code PIN")
+    pane.type("1234")
+    pane.keys("Enter")
+    if first_time:
+        pane.wait_for("Ouvrir un service")
+        pane.type("150")
+        pane.keys("Enter")
+    pane.wait_for("prochaine vente N°")
+
+
+def scan(pane: Pane, code: str) -> None:
+    pane.type(code)
+    pane.keys("Enter")
+
+
+def wait_for_receipts(path: Path, count: int, timeout: float = 15.0) -> list[str]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            receipts = receipts_in(path.read_bytes())
+            if len(receipts) >= count:
+                return receipts
+        time.sleep(0.1)
+    raise AssertionError(f"no receipt in {path}")
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "linux"])
+def test_sell_two_items_for_cash_and_print_the_receipt(
+    panes: list[Pane], tmp_path: Path, term: str
+) -> None:
+    folder = tmp_path / "demo"
+    pane = start_demo(panes, folder, term)
+    log_in(pane, first_time=True)
+    scan(pane, ESPRESSO)
+    pane.wait_for("Café expresso")
+    pane.type("2*")
+    scan(pane, CROISSANT)
+    screen = pane.wait_for("Croissant au beurre")
+    croissant_row = next(line for line in screen.splitlines() if "Croissant" in line)
+    assert croissant_row.split()[-3:] == ["2", "1,20", "2,40"]
+    pane.keys("F10")
+    pane.wait_for("Modes de paiement")
+    pane.keys("1")
+    pane.wait_for("Montant en Espèces")
+    pane.keys("C-a", "C-k")
+    pane.type("10")
+    pane.keys("Enter")
+    pane.wait_for("Tout est réglé")
+    pane.keys("F10")
+    pane.wait_for("Monnaie à rendre")
+    pane.keys("p")
+    pane.wait_for("Vente N° 1 terminée. Rendu : 6,10")
+
+    receipt = wait_for_receipts(folder / "receipts.escpos", 1)[0]
+    assert "Café de la Gare" in receipt
+    assert "Vente N° 1" in receipt
+    assert "Caissier : Camille" in receipt
+    assert "Café expresso" in receipt
+    assert "Croissant au beurre" in receipt
+    assert "2 x 1,20" in receipt
+    assert "TOTAL" in receipt and "3,90 €" in receipt
+    vat_rows = [line.split() for line in receipt.splitlines() if line.startswith(("5,5 %", "10 %"))]
+    # Croissants 2,40 at 5,5 % (VAT 0,13); espresso 1,50 at 10 % (VAT 0,14).
+    assert vat_rows == [["5,5", "%", "2,27", "0,13", "2,40"], ["10", "%", "1,36", "0,14", "1,50"]]
+    assert "Espèces" in receipt and "10,00" in receipt
+    assert "Rendu" in receipt and "6,10" in receipt
+
+
+def test_a_sale_in_progress_survives_a_crash(panes: list[Pane], tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    pane = start_demo(panes, folder)
+    log_in(pane, first_time=True)
+    scan(pane, ESPRESSO)
+    scan(pane, CROISSANT)
+    pane.wait_for("Croissant au beurre")
+    pane.kill_process()
+    pane.close()
+
+    again = start_demo(panes, folder)
+    log_in(again, first_time=False)  # the shift is still open
+    screen = again.wait_for("La vente en cours a été restaurée.")
+    assert "Café expresso" in screen
+    assert "Croissant au beurre" in screen
+    assert "2 articles  dont TVA 0,20 €" in screen  # 1,50 at 10 % + 1,20 at 5,5 %
