@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from till_tui.demo import demo_barcode
 from tests.e2e.tmux import Pane, till_command
 from tests.escpos_text import receipts_in
+from till_tui.demo import demo_barcode
 
 pytestmark = pytest.mark.e2e
 
@@ -116,4 +116,17 @@ def test_a_sale_in_progress_survives_a_crash(panes: list[Pane], tmp_path: Path) 
     screen = again.wait_for("La vente en cours a été restaurée.")
     assert "Café expresso" in screen
     assert "Croissant au beurre" in screen
-    assert "2 articles  dont TVA 0,20 €" in screen  # 1,50 at 10 % + 1,20 at 5,5 %
+    assert "2 articles  dont TVA 0,20\u00a0€" in screen  # 1,50 at 10 % + 1,20 at 5,5 %
+
+
+def test_scans_in_one_burst_stay_apart(panes: list[Pane], tmp_path: Path) -> None:
+    # A keyboard-wedge scanner types code, Enter, code, Enter faster than any screen refresh.
+    pane = start_demo(panes, tmp_path / "demo")
+    log_in(pane, first_time=True)
+    pane.burst(ESPRESSO, "Enter", CROISSANT, "Enter", ESPRESSO, "Enter")
+    screen = pane.wait_for("Croissant au beurre")
+    rows = [
+        line.split()[-3:] for line in screen.splitlines() if line.startswith((" Café e", " Crois"))
+    ]
+    assert rows == [["2", "1,50", "3,00"], ["1", "1,20", "1,20"]]
+    assert "Code inconnu" not in screen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -56,6 +57,10 @@ class Pane:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.05)
 
+    def burst(self, *keys: str) -> None:
+        """Send `keys` in one go, as a scanner does."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
     def type(self, text: str) -> None:
         subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
 
@@ -75,10 +80,8 @@ class Pane:
             ["pgrep", "-P", str(root)], capture_output=True, text=True
         ).stdout.split()
         for pid in [root, *map(int, children)]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)

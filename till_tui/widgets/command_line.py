@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
 
 
 class CommandLine(Input):
-    """An Input that empties itself the moment Enter is pressed.
+    """An Input that submits and empties itself the moment Enter arrives.
 
-    A scanner can send the next code before the screen has handled the previous one; clearing
-    at Enter (not in the handler) keeps two quick scans from running together into one code.
+    A keyboard-wedge scanner types "code⏎code⏎" in one burst. Textual runs the Enter binding
+    after the keys queued behind it have been inserted, so the plain Input would submit
+    "codecode". Handling Enter here, in key order, keeps every scan apart.
     """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        await super()._on_key(event)
 
     async def action_submit(self) -> None:
         value = self.value
