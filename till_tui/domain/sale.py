@@ -36,7 +36,7 @@ def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Re
         sale_number=sale.number,
         register=sale.register,
         cashier=sale.cashier,
-        created_at=sale.created_at,
+        created_at=sale.created_at.astimezone(),  # stored in UTC, printed in the shop's time
         lines=tuple(
             ReceiptLine(
                 name=line.name,
