@@ -5,8 +5,9 @@ Change is given only from cash; no other tender may exceed what is still due.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from till_tui.i18n import _
 
@@ -26,6 +27,21 @@ class Tender:
     tendered: int
     change: int = 0
     reference: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Tender:
+        return cls(
+            method=str(data["method"]),
+            kind=str(data["kind"]),
+            label=str(data["label"]),
+            amount=int(data["amount"]),
+            tendered=int(data["tendered"]),
+            change=int(data["change"]),
+            reference=str(data.get("reference", "")),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,8 +49,8 @@ class AdjustDialog(TillModal[AdjustResult]):
     #adjust-message { height: auto; }
     """
     HELP = N_(
-        "Up/Down: the selected line or the whole sale. Type 10% for a percentage or 2,50 for "
-        "an amount, and Enter. Start with + for an extra charge. Empty and Enter removes it."
+        "Up/Down: the selected line or the whole sale. Type 10% (percentage) or 2,50 (amount) "
+        "and Enter. Start with + for an extra charge. Empty and Enter removes it."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         *TillModal.BINDINGS,

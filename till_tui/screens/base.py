@@ -74,27 +74,13 @@ class TillScreen(Screen[ResultType]):
         line.update(Text(message, style="bold red" if error else "bold"))
 
 
-class TillModal(ModalScreen[ResultType]):
+class TillModal(TillScreen[ResultType], ModalScreen[ResultType]):
     """A dialog over a till screen: Escape cancels it (dismisses with None)."""
 
-    HELP: ClassVar[str] = ""
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
         HELP_BINDING,
     ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        translate_bindings(self)
-
-    @property
-    def till(self) -> TillApp:
-        return cast("TillApp", self.app)
-
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-    def action_help(self) -> None:
-        from till_tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))

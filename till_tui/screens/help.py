@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -24,6 +24,7 @@ class HelpScreen(TillModal[None]):
         width: 72; height: auto; max-height: 22;
         padding: 0 1;
     }
+    HelpScreen VerticalScroll { height: auto; max-height: 16; }
     """
 
     def __init__(self, screen: Screen[Any]) -> None:
@@ -44,7 +45,8 @@ class HelpScreen(TillModal[None]):
         extra = getattr(self.for_screen, "HELP", "")
         with Vertical(classes="box"):
             yield Static(Text(_("Help"), style="bold"))
-            if extra:
-                yield Static(Text(_(extra)))
-            yield Static(table)
+            with VerticalScroll():  # Up/Down scroll when the keys do not fit
+                if extra:
+                    yield Static(Text(_(extra)))
+                yield Static(table)
             yield Static(Text(_("Escape to close"), style="dim"))

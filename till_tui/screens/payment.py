@@ -33,6 +33,7 @@ class PaymentResult:
 
     sale: CompletedSale | None
     tenders: tuple[Tender, ...]
+    print_receipt: bool = False
 
 
 class PaymentScreen(TillScreen[PaymentResult]):
@@ -60,8 +61,10 @@ class PaymentScreen(TillScreen[PaymentResult]):
         self.cart = cart
         self.total = cart.totals().total
         self.tenders: list[Tender] = list(tenders)
-        if payment_state(self.total, self.tenders).paid > self.total:
-            self.tenders = []  # the cart shrank since: take the payment again
+        self.dropped_tenders = payment_state(self.total, self.tenders).paid > self.total
+        """The sale shrank below what was already paid: the tenders are taken again."""
+        if self.dropped_tenders:
+            self.tenders = []
         self.methods = [m for m in self.till.config.payment_methods if m.kind in SUPPORTED_KINDS]
         self.method: PaymentMethod | None = None
         """The method whose amount is being typed, or None while choosing a method."""
@@ -101,6 +104,10 @@ class PaymentScreen(TillScreen[PaymentResult]):
             table.add_column(label)
         self.query_one("#amount", Input).display = False
         self.refresh_state()
+        if self.dropped_tenders:
+            self.say_error(
+                _("The sale changed and is now less than was paid: take the payment again.")
+            )
 
     # -- display -----------------------------------------------------------------------------
 
@@ -227,8 +234,6 @@ class PaymentScreen(TillScreen[PaymentResult]):
         from till_tui.screens.receipt_choice import ReceiptChoice
 
         def chosen(choice: str | None) -> None:
-            if choice == "print":
-                self.till.print_receipt(sale)
-            self.dismiss(PaymentResult(sale, tuple(self.tenders)))
+            self.dismiss(PaymentResult(sale, tuple(self.tenders), print_receipt=choice == "print"))
 
         self.app.push_screen(ReceiptChoice(sale), chosen)

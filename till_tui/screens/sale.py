@@ -88,6 +88,7 @@ class SaleScreen(TillScreen[None]):
             self.say(str(error), error=True)
         if restored is not None and not restored.is_empty:
             self.cart = restored
+            self.tenders = self.till.services.drafts.load_tenders()
             self.say(_("The sale in progress was restored."))
         self.table.show(self.cart)
         self._refresh_totals()
@@ -120,7 +121,9 @@ class SaleScreen(TillScreen[None]):
         self.cart = cart
         session = self.till.session
         try:
-            self.till.services.drafts.save(cart, session.cashier.id if session else None)
+            self.till.services.drafts.save(
+                cart, session.cashier.id if session else None, self.tenders
+            )
         except StoreError as error:
             self.say(_("The sale could not be saved: {error}").format(error=error), error=True)
             return False
@@ -276,11 +279,12 @@ class SaleScreen(TillScreen[None]):
                 return
             try:
                 if choice == ParkDialog.PARK_CURRENT:
-                    services.drafts.park(self.cart, staff_id)
-                    self.cart = Cart()
+                    services.drafts.park(self.cart, staff_id, self.tenders)
+                    self.cart, self.tenders = Cart(), ()
                     self.say(_("Sale parked. F6 to resume it."))
                 else:
-                    self.cart = services.drafts.resume(choice, self.cart, staff_id)
+                    self.cart = services.drafts.resume(choice, self.cart, staff_id, self.tenders)
+                    self.tenders = services.drafts.load_tenders()
                     self.say(_("Parked sale resumed."))
             except (StoreError, ValueError) as error:
                 self.say(str(error), error=True)
@@ -300,6 +304,7 @@ class SaleScreen(TillScreen[None]):
         sale = result.sale if result else None
         if sale is None:
             self.tenders = result.tenders if result else ()
+            self._save(self.cart)  # the tenders taken so far survive a crash too
             self.command.focus()
             return
         self.tenders = ()
@@ -313,6 +318,9 @@ class SaleScreen(TillScreen[None]):
                 number=sale.number, change=format_money(sale.change, config.currency, config.locale)
             )
         )
+        if result is not None and result.print_receipt:
+            # After the message above, so a printer error shown by the worker is not hidden by it.
+            self.till.print_receipt(sale)
         self.command.focus()
 
     def action_logout(self) -> None:

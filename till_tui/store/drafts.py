@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from till_tui.domain.cart import Cart
+from till_tui.domain.tender import Tender
 from till_tui.i18n import _
 from till_tui.store.db import database, transaction
 from till_tui.store.models import Draft, ParkedSale, now
@@ -18,6 +20,15 @@ _SAVE_SQL = (
 )
 
 
+def _payload(cart: Cart, tenders: Sequence[Tender]) -> str:
+    """The cart and the tenders already taken for it, as one JSON document."""
+    return json.dumps({**cart.to_dict(), "tenders": [t.to_dict() for t in tenders]})
+
+
+def _tenders(payload: str) -> tuple[Tender, ...]:
+    return tuple(Tender.from_dict(t) for t in json.loads(payload).get("tenders", []))
+
+
 @dataclass(frozen=True, slots=True)
 class Parked:
     """A parked sale as listed for resuming."""
@@ -26,6 +37,7 @@ class Parked:
     parked_at: datetime
     staff: str
     cart: Cart
+    tenders: tuple[Tender, ...] = ()
 
 
 class Drafts:
@@ -34,15 +46,18 @@ class Drafts:
     def __init__(self, register: str) -> None:
         self.register = register
 
-    def save(self, cart: Cart, staff_id: int | None) -> None:
-        """Save the sale in progress (an empty cart clears it). One small write, on every change."""
-        if cart.is_empty and not cart.note and cart.customer_id is None:
+    def save(self, cart: Cart, staff_id: int | None, tenders: Sequence[Tender] = ()) -> None:
+        """Save the sale in progress and the tenders taken for it (an empty sale clears it).
+
+        One small write, on every change.
+        """
+        if cart.is_empty and not cart.note and cart.customer_id is None and not tenders:
             self.clear()
             return
         stamp = Draft.updated_at.db_value(now())
         with database.atomic():
             database.execute_sql(
-                _SAVE_SQL, (self.register, staff_id, stamp, json.dumps(cart.to_dict()))
+                _SAVE_SQL, (self.register, staff_id, stamp, _payload(cart, tenders))
             )
 
     def load(self) -> Cart | None:
@@ -50,11 +65,16 @@ class Drafts:
         row = Draft.get_or_none(Draft.register == self.register)
         return Cart.from_dict(json.loads(row.payload)) if row else None
 
+    def load_tenders(self) -> tuple[Tender, ...]:
+        """The tenders already taken for the sale in progress."""
+        row = Draft.get_or_none(Draft.register == self.register)
+        return _tenders(row.payload) if row else ()
+
     def clear(self) -> None:
         Draft.delete().where(Draft.register == self.register).execute()
 
-    def park(self, cart: Cart, staff_id: int | None) -> int:
-        """Put the sale aside; the till starts an empty one. Returns the parked sale's id."""
+    def park(self, cart: Cart, staff_id: int | None, tenders: Sequence[Tender] = ()) -> int:
+        """Put the sale (and its tenders) aside; the till starts an empty one. Returns its id."""
         if cart.is_empty:
             raise ValueError(_("The cart is empty: nothing to park."))
         with transaction():
@@ -62,7 +82,7 @@ class Drafts:
                 register=self.register,
                 staff=staff_id,
                 label=cart.note,
-                payload=json.dumps(cart.to_dict()),
+                payload=_payload(cart, tenders),
             )
             self.clear()
         return int(row.id)
@@ -78,12 +98,22 @@ class Drafts:
                 row.parked_at,
                 row.staff.name if row.staff else "",
                 Cart.from_dict(json.loads(row.payload)),
+                _tenders(row.payload),
             )
             for row in rows
         ]
 
-    def resume(self, parked_id: int, current: Cart, staff_id: int | None) -> Cart:
-        """Take a parked sale back; the current cart, if not empty, is parked in its place."""
+    def resume(
+        self,
+        parked_id: int,
+        current: Cart,
+        staff_id: int | None,
+        current_tenders: Sequence[Tender] = (),
+    ) -> Cart:
+        """Take a parked sale back; the current cart, if not empty, is parked in its place.
+
+        The resumed sale's tenders come back with it: read them with `load_tenders()`.
+        """
         with transaction():
             row = ParkedSale.get_or_none(
                 (ParkedSale.id == parked_id) & (ParkedSale.register == self.register)
@@ -91,13 +121,14 @@ class Drafts:
             if row is None:
                 raise ValueError(_("That parked sale was resumed already."))
             cart = Cart.from_dict(json.loads(row.payload))
+            tenders = _tenders(row.payload)
             row.delete_instance()
             if not current.is_empty:
                 ParkedSale.create(
                     register=self.register,
                     staff=staff_id,
                     label=current.note,
-                    payload=json.dumps(current.to_dict()),
+                    payload=_payload(current, current_tenders),
                 )
-            self.save(cart, staff_id)
+            self.save(cart, staff_id, tenders)
         return cart
