@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from till_tui.config import ConfigError, load_config
 from tests.conftest import write_config
+from till_tui.config import ConfigError, load_config
 
 GOOD = """
 [store]
