@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from till_tui.config import Config
-from till_tui.domain.sale import CompletedSale
-from till_tui.domain.staff import StaffMember
 from till_tui.i18n import N_, _, set_locale
 from till_tui.screens.base import TillScreen, translate_bindings
 from till_tui.store.services import Services
-from till_tui.store.shifts import OpenShift
+
+if TYPE_CHECKING:
+    from till_tui.domain.sale import CompletedSale
+    from till_tui.domain.staff import StaffMember
+    from till_tui.store.shifts import OpenShift
 
 
 @dataclass
@@ -70,7 +72,8 @@ class TillApp(App[int]):
     def on_mount(self) -> None:
         from till_tui.screens.login import LoginScreen
 
-        self.set_class(self.linux_console, "-console")
+        if self.linux_console:
+            self.add_class("-console")
         self.push_screen(LoginScreen())
 
     def say(self, message: str, *, error: bool = False) -> None:

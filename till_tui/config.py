@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import get_currency_name
+from babel.core import get_global
 
 CONFIG_ENV = "TILL_CONFIG"
 APP_NAME = "till-tui"
@@ -212,7 +212,7 @@ def _check_till(till: TillConfig, path: Path | None) -> None:
         Locale.parse(till.locale)
     except (UnknownLocaleError, ValueError):
         raise ConfigError(path, "[till] locale", f"unknown locale {till.locale!r}") from None
-    if len(till.currency) != 3 or get_currency_name(till.currency, locale="en") == till.currency:
+    if till.currency not in get_global("all_currencies"):
         raise ConfigError(path, "[till] currency", f"unknown currency {till.currency!r}")
     if till.receipt_default not in RECEIPT_CHOICES:
         choices = " | ".join(RECEIPT_CHOICES)

@@ -46,6 +46,9 @@ class TillScreen(Screen[ResultType]):
 
     BINDINGS: ClassVar[list[Any]] = [HELP_BINDING]
 
+    message_text: str = ""
+    """The message the screen shows now ("" when none)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
@@ -66,6 +69,7 @@ class TillScreen(Screen[ResultType]):
         """
         if error:
             self.app.bell()
+        self.message_text = message
         try:
             line = self.query_one("#message", Static)
         except NoMatches:

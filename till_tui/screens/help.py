@@ -7,6 +7,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
@@ -35,9 +36,18 @@ class HelpScreen(TillModal[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
+        # Only the till's own keys: Textual's inherited ones (Tab, Ctrl+C copy) are not the
+        # cashier's business.
+        ours = {
+            binding.action
+            for cls in type(self.for_screen).__mro__
+            if cls.__module__.startswith("till_tui")
+            for binding in cls.__dict__.get("BINDINGS", [])
+            if isinstance(binding, Binding)
+        }
         seen = set()
         for _key, binding in self.for_screen._bindings:
-            if binding.description and binding.action not in seen:
+            if binding.description and binding.action in ours and binding.action not in seen:
                 seen.add(binding.action)
                 table.add_row(
                     binding.key_display or self.app.get_key_display(binding), binding.description

@@ -8,13 +8,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Static
 
 from till_tui.domain.staff import StaffMember
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.store.errors import StoreError
+from till_tui.widgets.key_bar import KeyBar
 
 
 class LoginScreen(TillScreen[None]):
@@ -31,7 +32,7 @@ class LoginScreen(TillScreen[None]):
     def compose(self) -> ComposeResult:
         config = self.till.config
         shop = config.shop.name or "till-tui"
-        with Center(), Vertical(id="login", classes="box"):
+        with Vertical(id="login", classes="box"):
             yield Static(Text(shop, style="bold"), id="shop")
             yield Static(
                 Text(_("Register {register}").format(register=config.till.register)),
@@ -48,7 +49,7 @@ class LoginScreen(TillScreen[None]):
                         Text(_("Receipts are written to {path}").format(path=path)),
                         id="receipts-path",
                     )
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         self.query_one("#pin", Input).focus()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -151,6 +151,12 @@ class PaymentScreen(TillScreen[PaymentResult]):
         if action == "remove_tender":
             return True if self.tenders and self.method is None else None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        # F10 is dimmed until the sale is paid, so its binding does not run: say why instead.
+        if event.key == "f10" and not payment_state(self.total, self.tenders).complete:
+            event.stop()
+            self.say_error(_("The sale is not fully paid."))
 
     def say_error(self, message: str) -> None:
         self.app.bell()

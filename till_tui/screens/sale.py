@@ -56,6 +56,8 @@ class SaleScreen(TillScreen[None]):
         super().__init__()
         self.greeting = greeting
         self.cart = Cart()
+        self._shown_empty = True
+        """Whether the footer last showed the keys of an empty cart."""
         self.tenders: tuple[Tender, ...] = ()
         """Tenders taken on the payment screen before the cashier went back to the cart."""
 
@@ -114,7 +116,11 @@ class SaleScreen(TillScreen[None]):
 
     def _refresh_totals(self) -> None:
         self.query_one("#totals", TotalsBar).show(self.cart)
-        self.refresh_bindings()
+        if self.cart.is_empty != self._shown_empty:
+            # Pay and Discount are dimmed on an empty cart; redrawing the footer on every
+            # scan would double the cost of a scan.
+            self._shown_empty = self.cart.is_empty
+            self.refresh_bindings()
 
     def _save(self, cart: Cart) -> bool:
         """Make `cart` current and save it as the draft; False (and a message) if saving failed."""
@@ -169,7 +175,7 @@ class SaleScreen(TillScreen[None]):
         saved = self._save(cart)
         self.table.show_line(self.cart, index)
         self._refresh_totals()
-        if saved:
+        if saved and self.message_text:
             self.say("")
 
     def action_clear(self) -> None:

@@ -1,39 +1,63 @@
-"""The store's services, built once from the config: what screens and commands call."""
+"""The store's services, built once from the config: what screens and commands call.
+
+Each service is created (and its module imported) the first time it is used, so the login
+screen does not wait for the sale machinery to load.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from till_tui.config import Config
-from till_tui.store.catalog import Catalog
 from till_tui.store.db import open_database
-from till_tui.store.drafts import Drafts
-from till_tui.store.sales import Sales
-from till_tui.store.shifts import Shifts
-from till_tui.store.staff import StaffDirectory
+
+if TYPE_CHECKING:
+    from till_tui.store.catalog import Catalog
+    from till_tui.store.drafts import Drafts
+    from till_tui.store.sales import Sales
+    from till_tui.store.shifts import Shifts
+    from till_tui.store.staff import StaffDirectory
 
 
-@dataclass(frozen=True, slots=True)
 class Services:
     """Everything the till does to its data, for one register."""
 
-    register: str
-    catalog: Catalog
-    staff: StaffDirectory
-    shifts: Shifts
-    sales: Sales
-    drafts: Drafts
+    def __init__(self, register: str) -> None:
+        self.register = register
 
     @classmethod
     def open(cls, config: Config) -> Services:
         """Open (and migrate) the configured database and build the services on it."""
         open_database(config.store.database, config.base_dir)
-        register = config.till.register
-        return cls(
-            register=register,
-            catalog=Catalog(),
-            staff=StaffDirectory(),
-            shifts=Shifts(register),
-            sales=Sales(register),
-            drafts=Drafts(register),
-        )
+        return cls(config.till.register)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        from till_tui.store.catalog import Catalog
+
+        return Catalog()
+
+    @cached_property
+    def staff(self) -> StaffDirectory:
+        from till_tui.store.staff import StaffDirectory
+
+        return StaffDirectory()
+
+    @cached_property
+    def shifts(self) -> Shifts:
+        from till_tui.store.shifts import Shifts
+
+        return Shifts(self.register)
+
+    @cached_property
+    def sales(self) -> Sales:
+        from till_tui.store.sales import Sales
+
+        return Sales(self.register)
+
+    @cached_property
+    def drafts(self) -> Drafts:
+        from till_tui.store.drafts import Drafts
+
+        return Drafts(self.register)
