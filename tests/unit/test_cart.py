@@ -164,9 +164,13 @@ def test_removing_the_last_line_clears_the_basket_discount() -> None:
 
 
 def test_basket_discount_never_exceeds_what_is_left() -> None:
-    # 5.00 € off coffee + wine, then the wine is taken back: the coffee is free, not negative.
-    cart = ring_up(COFFEE, WINE).with_basket_adjustment(Adjustment("amount", 500)).remove(1)
-    totals = cart.totals()
+    # 5.00 € off coffee + wine, then the wine is taken back: refused, the coffee is not free.
+    cart = ring_up(COFFEE, WINE).with_basket_adjustment(Adjustment("amount", 500))
+    with pytest.raises(CartError):
+        cart.remove(1)
+    # A draft saved that way by an older version is clamped: free, never negative.
+    restored = Cart.from_dict({**cart.to_dict(), "lines": [cart.lines[0].to_dict()]})
+    totals = restored.totals()
     assert totals.basket_adjustment == -150
     assert totals.total == 0
 
@@ -304,11 +308,25 @@ def test_discount_above_full_or_above_base_is_refused(
 
 
 @given(carts())
-def test_removing_every_line_clears_the_basket_adjustment(cart: Cart) -> None:
+def test_removing_lines_keeps_the_basket_adjustment_or_refuses_and_the_last_clears_it(
+    cart: Cart,
+) -> None:
     while len(cart.lines) > 1:
         adjustment = cart.adjustment
-        cart = cart.remove(0)
-        assert cart.adjustment == adjustment
+        rest = sum(line.net for line in cart.lines[1:])
+        fits = (
+            adjustment is None
+            or adjustment.surcharge
+            or adjustment.kind == "percent"
+            or adjustment.value <= rest
+        )
+        if fits:
+            cart = cart.remove(0)
+            assert cart.adjustment == adjustment
+        else:  # a fixed discount larger than what is left: refused, never a free sale
+            with pytest.raises(CartError):
+                cart.remove(0)
+            cart = cart.with_basket_adjustment(None)  # the cashier changes the discount first
     assert cart.remove(0) == Cart(note=cart.note, customer_id=cart.customer_id)
 
 
@@ -324,3 +342,18 @@ def test_scanning_n_times_makes_one_line_of_n(times: int) -> None:
 def test_draft_survives_a_crash(cart: Cart) -> None:
     assert Cart.from_dict(cart.to_dict()) == cart
     assert Cart.from_dict(json.loads(json.dumps(cart.to_dict()))) == cart
+
+
+def test_a_basket_discount_never_silently_makes_a_smaller_sale_free() -> None:
+    espresso = Product(1, "3760123000017", "Café expresso", 150, 1000)
+    croissant = Product(2, "3760123000130", "Croissant au beurre", 120, 550)
+    cart, _ = Cart().add(espresso)
+    cart, _ = cart.add(croissant)
+    cart = cart.with_basket_adjustment(Adjustment("amount", 200))  # 2.00 off 2.70
+    with pytest.raises(CartError, match="basket discount"):
+        cart.remove(0)  # 1.20 left: the discount would swallow it
+    with pytest.raises(CartError, match="basket discount"):
+        cart.with_line_adjustment(0, Adjustment("percent", 5000))  # 1.95 left
+    assert cart.change_quantity(0, 1000).totals().total == 420 - 200
+    ten_percent = cart.with_basket_adjustment(Adjustment("percent", 1000))
+    assert ten_percent.remove(0).remove(0).adjustment is None  # an empty cart drops it

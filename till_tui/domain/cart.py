@@ -216,7 +216,7 @@ class Cart:
         changed = replace(line, quantity=quantity)
         if line.adjustment is not None and line.adjustment.kind == "amount":
             line.adjustment.check(changed.gross)
-        return self._with_line(index, changed)
+        return self._with_line(index, changed)._checked_basket()
 
     def change_quantity(self, index: int, step: int) -> Cart:
         """Add `step` thousandths (negative to remove) to line `index`."""
@@ -226,14 +226,14 @@ class Cart:
         """Remove line `index`; the basket adjustment goes too when the cart becomes empty."""
         lines = self.lines[:index] + self.lines[index + 1 :]
         adjustment = self.adjustment if lines else None
-        return replace(self, lines=lines, adjustment=adjustment)
+        return replace(self, lines=lines, adjustment=adjustment)._checked_basket()
 
     def with_line_adjustment(self, index: int, adjustment: Adjustment | None) -> Cart:
         """Set (or clear, with None) the discount or extra charge of line `index`."""
         line = self.lines[index]
         if adjustment is not None:
             adjustment.check(line.gross)
-        return self._with_line(index, replace(line, adjustment=adjustment))
+        return self._with_line(index, replace(line, adjustment=adjustment))._checked_basket()
 
     def with_basket_adjustment(self, adjustment: Adjustment | None) -> Cart:
         """Set (or clear, with None) the discount or extra charge on the whole basket."""
@@ -245,6 +245,20 @@ class Cart:
 
     def with_note(self, note: str) -> Cart:
         return replace(self, note=note.strip())
+
+    def _checked_basket(self) -> Cart:
+        """This cart, if its basket discount still fits what is left; else CartError.
+
+        Without this check a fixed basket discount would silently make a smaller sale free.
+        """
+        if self.adjustment is not None and self.lines:
+            try:
+                self.adjustment.check(sum(line.net for line in self.lines))
+            except CartError:
+                raise CartError(
+                    _("The basket discount would be larger than the sale: change it first (F4).")
+                ) from None
+        return self
 
     def _with_line(self, index: int, line: CartLine) -> Cart:
         return replace(self, lines=(*self.lines[:index], line, *self.lines[index + 1 :]))

@@ -212,7 +212,12 @@ class SaleScreen(TillScreen[None]):
         if index is None:
             return
         name = self.cart.lines[index].name
-        self._save(self.cart.remove(index))
+        try:
+            cart = self.cart.remove(index)
+        except CartError as error:
+            self.say(str(error), error=True)
+            return
+        self._save(cart)
         self.table.remove_line(index)
         self._refresh_totals()
         self.say(_("Removed: {name}").format(name=name))
