@@ -300,3 +300,9 @@ def test_a_french_header_and_the_oe_ligature(services, tmp_path):
     result = services.catalog.import_csv(csv_file)
     assert (result.added, result.updated) == (1, 0)
     assert [p.name for p in services.catalog.search("oeufs cail")] == ["Œufs de caille x12"]
+
+
+def test_search_ranks_names_that_start_with_the_word_first(services):
+    # "creme": the cashier most likely wants Crème brûlée, then Café crème, then demi-écrémé.
+    names = [p.name for p in services.catalog.search("creme")]
+    assert names == ["Crème brûlée", "Café crème", "Lait demi-écrémé 1 L"]

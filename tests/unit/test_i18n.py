@@ -38,7 +38,9 @@ def _catalog() -> dict[str | tuple[str, ...], str | tuple[str, ...]]:
     for message in catalog:
         if message.id and not message.fuzzy:
             key = message.id if isinstance(message.id, str) else tuple(message.id)
-            value = message.string if isinstance(message.string, str) else tuple(message.string or ())
+            value = (
+                message.string if isinstance(message.string, str) else tuple(message.string or ())
+            )
             entries[key] = value
     return entries
 

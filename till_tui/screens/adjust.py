@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from till_tui.domain.cart import Adjustment, CartLine
-from till_tui.domain.money import AmountError, parse_money, parse_percent
+from till_tui.domain.money import AmountError, format_amount, parse_money, parse_percent
 from till_tui.i18n import N_, _
 from till_tui.screens.base import TillModal
 
@@ -71,7 +71,13 @@ class AdjustDialog(TillModal[AdjustResult]):
         with Vertical(classes="box"):
             yield Static(Text(_("Discount or extra charge"), style="bold"))
             yield OptionList(*options, id="target")
-            yield Static(_("10% or 2,50 for a discount; +10% or +2,50 for an extra charge"))
+            config = self.till.config.till
+            example = format_amount(250, config.currency, config.locale)
+            yield Static(
+                _("10% or {amount} for a discount; +10% or +{amount} for an extra charge").format(
+                    amount=example
+                )
+            )
             yield Input(id="value")
             yield Static("", id="adjust-message")
 
@@ -95,5 +101,6 @@ class AdjustDialog(TillModal[AdjustResult]):
         except AmountError as error:
             self.app.bell()
             self.query_one("#adjust-message", Static).update(Text(str(error), style="bold red"))
+            event.input.select_all()  # typing replaces the bad value
             return
         self.dismiss(AdjustResult(on_line, adjustment))

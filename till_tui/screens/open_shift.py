@@ -60,6 +60,7 @@ class OpenShiftScreen(TillScreen[None]):
             shift = self.till.services.shifts.open(self.cashier, amount)
         except (AmountError, ShiftError, StoreError) as error:
             self.say(str(error), error=True)
+            event.input.select_all()  # typing replaces the bad amount
             return
         greeting = _("Shift {number} opened with {amount} in the drawer.").format(
             number=shift.number, amount=format_money(amount, config.currency, config.locale)

@@ -196,6 +196,7 @@ class PaymentScreen(TillScreen[PaymentResult]):
             )
         except (AmountError, TenderError) as error:
             self.say_error(str(error))
+            event.input.select_all()  # typing replaces the bad amount
             return
         self.tenders.append(tender)
         self.stop_typing()

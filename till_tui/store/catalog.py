@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
+
 from till_tui.domain.money import AmountError, parse_money, parse_percent
 from till_tui.domain.product import Product
 from till_tui.i18n import _
@@ -67,7 +69,11 @@ class Catalog:
         return Product(*row) if row else None
 
     def search(self, text: str, limit: int = 50) -> list[Product]:
-        """Products whose name (or barcode) contains every word of `text`, by name."""
+        """Products whose name (or barcode) contains every word of `text`.
+
+        Names that start with the first word come first, then names with a word that starts
+        with it ("creme" ranks "Crème brûlée", then "Café crème", then "demi-écrémé").
+        """
         words = search_key(text).split()
         if not words:
             return []
@@ -77,7 +83,16 @@ class Catalog:
             query = query.where(
                 ProductRow.search_name**pattern | ProductRow.barcode.startswith(word)
             )
-        rows = query.order_by(ProductRow.search_name).limit(limit)
+        first = words[0]
+        rank = peewee.Case(
+            None,
+            [
+                (ProductRow.search_name.startswith(first), 0),
+                (ProductRow.search_name ** f"% {first}%", 1),
+            ],
+            2,
+        )
+        rows = query.order_by(rank, ProductRow.search_name).limit(limit)
         return [
             Product(r.id, r.barcode, r.name, r.price, r.vat_rate, r.sku, r.product_group)
             for r in rows
