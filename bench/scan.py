@@ -51,6 +51,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
+from bench.stats import percentile, verdict
 from till_tui.app import make_app
 from till_tui.config import Config, load_config
 from till_tui.demo import DEMO_CASHIER, demo_store, ean13
@@ -169,17 +170,6 @@ class Samples:
 
 Results = dict[tuple[str, int, str], Samples]
 """(app, cart size, mode) -> samples."""
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """The `pct` percentile of `values`, linear between closest ranks."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 async def until(pilot: Pilot[Any], done: Callable[[], bool], what: str) -> None:
@@ -358,10 +348,6 @@ def fmt(seconds: float) -> str:
     return f"{seconds * 1000:7.1f}"
 
 
-def verdict(ratio: float) -> str:
-    return "PASS" if ratio <= TARGET else "MISS"
-
-
 def print_results(results: Results, plan: Plan, build_seconds: float) -> None:
     pilot_n = plan.modes.count("pilot") * plan.rounds
     burst_n = plan.modes.count("burst") * plan.rounds
@@ -400,8 +386,8 @@ def print_results(results: Results, plan: Plan, build_seconds: float) -> None:
             cpu_ratio = medians["till"][1] / medians["bare"][1]
             print(
                 f"  {size:>4} {'ratio':<6} till/bare (target <= {TARGET}): "
-                f"wall {wall_ratio:.2f} {verdict(wall_ratio)}, cpu {cpu_ratio:.2f} "
-                f"{verdict(cpu_ratio)}"
+                f"wall {wall_ratio:.2f} {verdict(wall_ratio, TARGET)}, cpu {cpu_ratio:.2f} "
+                f"{verdict(cpu_ratio, TARGET)}"
             )
     print(
         "\nNote: wall times drift 20-30 % between runs on this class of machine; read the "

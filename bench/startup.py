@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+from bench.stats import percentile, verdict
+
 CHILD = Path(__file__).with_name("_ready_child.py")
 READY_MARK = "# bench: ready"
 APP_MARK = "# bench: app imports"
@@ -58,17 +60,6 @@ class Run:
     phases: dict[str, float]
     """Seconds from spawn to each stamp the child reported (start, imports, ..., ready)."""
     flags: dict[str, str] = field(default_factory=dict)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """The `pct` percentile of `values`, linear between closest ranks."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def child_command(kind: str, config: Path, hint: str, *, importtime: bool = False) -> list[str]:
@@ -243,10 +234,6 @@ def ms(seconds: float) -> str:
 
 def mib(kib: float) -> str:
     return f"{kib / 1024:6.1f} MiB"
-
-
-def verdict(ratio: float, target: float) -> str:
-    return "PASS" if ratio <= target else "MISS"
 
 
 def by_package(lines: list[ImportLine]) -> dict[str, float]:
