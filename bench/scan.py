@@ -43,7 +43,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from textual import __version__ as textual_version
 from textual import events, on
@@ -60,6 +60,7 @@ from till_tui.domain.product import Product
 from till_tui.store.catalog import NewProduct
 from till_tui.store.db import close_database
 from till_tui.store.services import Services
+from till_tui.widgets.cart_table import CartTable
 
 TARGET = 1.2
 SIZE = (80, 24)
@@ -168,6 +169,13 @@ class Samples:
     cpu: list[float] = field(default_factory=list)
 
 
+class Rows(Protocol):
+    """The cart widget of either app: Textual's DataTable (bare) or the till's CartTable."""
+
+    @property
+    def row_count(self) -> int: ...
+
+
 Results = dict[tuple[str, int, str], Samples]
 """(app, cart size, mode) -> samples."""
 
@@ -191,7 +199,7 @@ def key_events(app: App[Any], code: str) -> list[events.Key]:
     return keys
 
 
-async def scan_pilot(pilot: Pilot[Any], table: DataTable[Any], code: str) -> tuple[float, float]:
+async def scan_pilot(pilot: Pilot[Any], table: Rows, code: str) -> tuple[float, float]:
     """One scan as 14 `pilot.press` keys; wall and CPU seconds until the row is on screen."""
     before = table.row_count
     wall, cpu = time.perf_counter(), time.process_time()
@@ -205,7 +213,7 @@ async def scan_pilot(pilot: Pilot[Any], table: DataTable[Any], code: str) -> tup
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-async def scan_burst(pilot: Pilot[Any], table: DataTable[Any], code: str) -> tuple[float, float]:
+async def scan_burst(pilot: Pilot[Any], table: Rows, code: str) -> tuple[float, float]:
     """One scan as 14 key events queued at once; until the row is in and the screen painted."""
     app = pilot.app
     driver = app._driver
@@ -229,7 +237,7 @@ async def scan_burst(pilot: Pilot[Any], table: DataTable[Any], code: str) -> tup
 
 async def timed_scans(
     pilot: Pilot[Any],
-    table: DataTable[Any],
+    table: Rows,
     codes: list[str],
     modes: list[str],
     results: Results,
@@ -282,7 +290,7 @@ async def till_block(
             if screen_name() == "OpenShiftScreen":
                 await pilot.press(*"150", "enter")
                 await until(pilot, lambda: screen_name() == "SaleScreen", "the sale screen")
-            table = app.screen.query_one("#cart", DataTable)
+            table = app.screen.query_one("#cart", CartTable)
             await until(pilot, lambda: table.row_count == len(prefill), "the restored cart")
             focused = app.focused
             assert focused is not None and focused.id == "command", focused

@@ -71,6 +71,8 @@ class LoginScreen(TillScreen[None]):
         # scrypt takes ~50 ms per staff member: keep it off the UI thread.
         try:
             member = self.till.services.staff.authenticate(pin)
+            if member is not None:
+                self._warm_up()
         except StoreError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
@@ -81,6 +83,15 @@ class LoginScreen(TillScreen[None]):
         pin.disabled = False
         pin.value = ""
         pin.focus()
+
+    def _warm_up(self) -> None:
+        """Load the sale machinery in this worker thread, so the sale screen opens at once
+        and a scan typed right after login is not lost in the screen change."""
+        import till_tui.screens.sale  # noqa: F401
+
+        services = self.till.services
+        for service in (services.shifts, services.drafts, services.sales, services.catalog):
+            assert service is not None
 
     def _failed(self, message: str) -> None:
         self._ready_for_pin()

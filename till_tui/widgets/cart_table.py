@@ -1,46 +1,109 @@
-"""The cart as a table: name, quantity, unit price, line total. Updated line by line."""
+"""The cart as a table: name, quantity, unit price, line total.
+
+Drawn with Textual's line API: each cart line is rendered once into a cached strip, so a scan
+draws one new line (and the two whose selection changed), never the whole visible cart.
+(Textual's DataTable drops all its render caches on every added row.)
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from till_tui.domain.cart import Cart, CartLine
 from till_tui.domain.money import format_amount, format_quantity, format_rate
 from till_tui.i18n import _
 
+Row = tuple[Text, Text, Text, Text]
 
-class CartTable(DataTable[Text]):
-    """Shows the cart. Only the changed row is redrawn on a scan, never the whole cart."""
+
+class CartTable(ScrollView):
+    """Shows the cart with a fixed header row; the selected line is highlighted."""
 
     can_focus = False
-
-    def __init__(self, currency: str, locale: str, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
-        self.currency = currency
-        self.locale = locale
-        self._keys: list[RowKey] = []
-        self._next_key = 0
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"cart--header", "cart--cursor", "cart--odd"}
+    DEFAULT_CSS = """
+    CartTable { background: $surface; overflow-x: hidden; }
+    CartTable > .cart--header { text-style: bold; background: $panel; }
+    CartTable > .cart--cursor { background: $block-cursor-background; text-style: bold; }
+    CartTable > .cart--odd { background: $surface-lighten-1; }
+    """
 
     FIXED_WIDTHS = (7, 9, 10)
     """Quantity, unit price and total columns; the name takes the rest of the width."""
 
-    def on_resize(self) -> None:
-        # Each column has one cell of padding on both sides; leave room for the scrollbar.
-        spare = self.size.width - sum(self.FIXED_WIDTHS) - 2 * 4 - 2
-        self.columns[ColumnKey("name")].width = max(spare, 12)
-        self.refresh()
+    def __init__(self, currency: str, locale: str, **kwargs: str) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.currency = currency
+        self.locale = locale
+        self._rows: list[Row] = []
+        self._strips: dict[tuple[int, bool], Strip] = {}
+        self.cursor_row = 0
+        """Index of the selected line."""
 
-    def on_mount(self) -> None:
-        self.add_column(_("Item"), key="name", width=30)
-        qty, unit, total = self.FIXED_WIDTHS
-        self.add_column(Text(_("Qty"), justify="right"), key="qty", width=qty)
-        self.add_column(Text(_("Price"), justify="right"), key="unit", width=unit)
-        self.add_column(Text(_("Total"), justify="right"), key="total", width=total)
+    # -- what the sale screen calls --------------------------------------------------------
 
-    def _cells(self, line: CartLine) -> tuple[Text, Text, Text, Text]:
-        name = Text(line.name, no_wrap=True, overflow="ellipsis")
+    def show(self, cart: Cart) -> None:
+        """Redraw every line (after a restore or a resume)."""
+        self._rows = [self._cells(line) for line in cart.lines]
+        self._strips.clear()
+        self.cursor_row = min(self.cursor_row, max(len(self._rows) - 1, 0))
+        self._resized()
+
+    def show_line(self, cart: Cart, index: int) -> None:
+        """Draw line `index` of `cart`: a new row at the end, or the existing row updated."""
+        cells = self._cells(cart.lines[index])
+        if index == len(self._rows):
+            self._rows.append(cells)
+            self._resized()
+        else:
+            self._rows[index] = cells
+            self._forget(index)
+        self.move_cursor(row=index)
+
+    def remove_line(self, index: int) -> None:
+        del self._rows[index]
+        # Lines after the removed one move up: their cached strips are now one off.
+        self._strips = {key: strip for key, strip in self._strips.items() if key[0] < index}
+        self.cursor_row = min(self.cursor_row, max(len(self._rows) - 1, 0))
+        self._resized()
+
+    def move_cursor(self, *, row: int) -> None:
+        """Select line `row` and scroll it into view."""
+        previous, self.cursor_row = self.cursor_row, row
+        top = round(self.scroll_offset.y)
+        visible = max(self.size.height - 1, 1)  # the header takes a line
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
+        self._refresh_row(previous)
+        self._refresh_row(row)
+
+    @property
+    def selected(self) -> int | None:
+        """Index of the selected line, or None when the cart is empty."""
+        return self.cursor_row if self._rows else None
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def get_row_at(self, index: int) -> list[Text]:
+        """The cells of line `index`: name, quantity, unit price, total."""
+        return list(self._rows[index])
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def _cells(self, line: CartLine) -> Row:
+        name = Text(line.name)
         adjustment = line.adjustment
         if adjustment is not None:
             sign = "+" if adjustment.surcharge else "-"
@@ -51,35 +114,70 @@ class CartTable(DataTable[Text]):
             name.append(label, style="bold")
         return (
             name,
-            Text(format_quantity(line.quantity, self.locale), justify="right"),
-            Text(format_amount(line.unit_price, self.currency, self.locale), justify="right"),
-            Text(format_amount(line.net, self.currency, self.locale), justify="right"),
+            Text(format_quantity(line.quantity, self.locale)),
+            Text(format_amount(line.unit_price, self.currency, self.locale)),
+            Text(format_amount(line.net, self.currency, self.locale)),
         )
 
-    def _new_key(self) -> str:
-        self._next_key += 1
-        return str(self._next_key)
-
-    def show(self, cart: Cart) -> None:
-        """Redraw every line (after a restore or a resume)."""
-        self.clear()
-        self._keys = [self.add_row(*self._cells(line), key=self._new_key()) for line in cart.lines]
-
-    def show_line(self, cart: Cart, index: int) -> None:
-        """Draw line `index` of `cart`: a new row at the end, or the existing row updated."""
-        cells = self._cells(cart.lines[index])
-        if index == len(self._keys):
-            self._keys.append(self.add_row(*cells, key=self._new_key()))
-        else:
-            key = self._keys[index]
-            for column, value in zip(("name", "qty", "unit", "total"), cells, strict=True):
-                self.update_cell(key, column, value)
-        self.move_cursor(row=index)
-
-    def remove_line(self, index: int) -> None:
-        self.remove_row(self._keys.pop(index))
-
     @property
-    def selected(self) -> int | None:
-        """Index of the selected line, or None when the cart is empty."""
-        return self.cursor_row if self._keys else None
+    def _width(self) -> int:
+        """Columns available for text: the widget less its vertical scrollbar."""
+        return self.scrollable_content_region.width
+
+    def _resized(self) -> None:
+        self.virtual_size = Size(self._width, len(self._rows) + 1)
+        self.refresh()
+
+    def _forget(self, index: int) -> None:
+        self._strips.pop((index, False), None)
+        self._strips.pop((index, True), None)
+        self._refresh_row(index)
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - round(self.scroll_offset.y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self._resized()
+
+    def _line(self, cells: Sequence[Text | str], style: Style) -> Strip:
+        width = self._width
+        name_width = max(width - sum(self.FIXED_WIDTHS) - 2 * 4, 8)
+        text = Text(no_wrap=True, overflow="ellipsis", style=style)
+        for cell, cell_width, left in zip(
+            cells, (name_width, *self.FIXED_WIDTHS), (True, False, False, False), strict=True
+        ):
+            piece = cell.copy() if isinstance(cell, Text) else Text(cell)
+            piece.truncate(cell_width, overflow="ellipsis", pad=False)
+            padded = piece.plain.ljust(cell_width) if left else piece.plain.rjust(cell_width)
+            offset = 0 if left else cell_width - len(piece.plain)
+            cell_text = Text(padded)
+            for span in piece.spans:
+                cell_text.stylize(span.style, span.start + offset, span.end + offset)
+            text.append(" ")
+            text.append_text(cell_text)
+            text.append(" ")
+        segments = list(text.render(self.app.console))
+        return Strip(segments).extend_cell_length(width, style).crop(0, width)
+
+    def render_line(self, y: int) -> Strip:
+        if y == 0:
+            header = (_("Item"), _("Qty"), _("Price"), _("Total"))
+            return self._line(header, self.get_component_rich_style("cart--header"))
+        index = round(self.scroll_offset.y) + y - 1
+        if index >= len(self._rows):
+            return Strip([Segment(" " * self._width, self.rich_style)])
+        selected = index == self.cursor_row
+        key = (index, selected)
+        strip = self._strips.get(key)
+        if strip is None:
+            if selected:
+                style = self.get_component_rich_style("cart--cursor")
+            elif index % 2:
+                style = self.get_component_rich_style("cart--odd")
+            else:
+                style = self.rich_style
+            strip = self._strips[key] = self._line(self._rows[index], style)
+        return strip
