@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.ui.helpers import (
     SIZE,
     BellCounter,
@@ -16,7 +18,7 @@ from tests.ui.helpers import (
     type_text,
 )
 from till_tui.app import TillApp
-from till_tui.demo import demo_barcode
+from till_tui.demo import CATALOGUE, demo_barcode
 
 ESPRESSO = demo_barcode(1)  # Café expresso, 1.50
 CROISSANT = demo_barcode(13)  # Croissant au beurre, 1.20
@@ -138,3 +140,19 @@ async def test_pay_and_discount_wait_for_a_first_item(app: TillApp) -> None:
         await scan(pilot, ESPRESSO)
         assert screen.check_action("pay", ()) is True
         assert screen.check_action("adjust", ()) is True
+
+
+async def test_a_long_cart_scrolls_and_every_line_fits_beside_the_scrollbar(app: TillApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_selling(pilot)
+        for index in range(1, 21):  # more lines than the table shows: the scrollbar appears
+            await scan(pilot, demo_barcode(index))
+        text = screen_text(pilot)
+        prices = {name: price for name, price, _rate in CATALOGUE[:20]}
+        shown = {
+            name: line for line in text.splitlines() for name in prices if line[1:].startswith(name)
+        }
+        assert len(shown) >= 10
+        for name, row in shown.items():  # lines drawn before the scrollbar came are redrawn
+            assert re.findall(r"\d+\.\d\d(?!\d)", row) == [prices[name]] * 2, row  # price, total
+        assert CATALOGUE[0][0] not in text  # the first line scrolled out of view

@@ -45,6 +45,7 @@ class CartTable(ScrollView):
         self.locale = locale
         self._rows: list[Row] = []
         self._strips: dict[tuple[int, bool], Strip] = {}
+        self._strips_width = 0
         self.cursor_row = 0
         """Index of the selected line."""
 
@@ -163,6 +164,10 @@ class CartTable(ScrollView):
         return Strip(segments).extend_cell_length(width, style).crop(0, width)
 
     def render_line(self, y: int) -> Strip:
+        if self._width != self._strips_width:
+            # The scrollbar came or went: every cached line has the wrong width.
+            self._strips.clear()
+            self._strips_width = self._width
         if y == 0:
             header = (_("Item"), _("Qty"), _("Price"), _("Total"))
             return self._line(header, self.get_component_rich_style("cart--header"))
