@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from tests.ui.helpers import (
     SIZE,
@@ -156,3 +157,9 @@ async def test_a_long_cart_scrolls_and_every_line_fits_beside_the_scrollbar(app:
         for name, row in shown.items():  # lines drawn before the scrollbar came are redrawn
             assert re.findall(r"\d+\.\d\d(?!\d)", row) == [prices[name]] * 2, row  # price, total
         assert CATALOGUE[0][0] not in text  # the first line scrolled out of view
+
+        await pilot.press("up", "up", "plus")  # a line of the scrolled cart changes on screen
+        name, price, _rate = CATALOGUE[17]
+        row = next(line for line in screen_text(pilot).splitlines() if line[1:].startswith(name))
+        assert re.findall(r"\d+\.\d\d(?!\d)", row) == [price, str(2 * Decimal(price))]
+        assert row.split()[-3] == "2"

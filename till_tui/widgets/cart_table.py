@@ -135,9 +135,8 @@ class CartTable(ScrollView):
         self._refresh_row(index)
 
     def _refresh_row(self, index: int) -> None:
-        y = index - round(self.scroll_offset.y) + 1
-        if 1 <= y < self.size.height:
-            self.refresh_line(y)
+        # refresh_line takes virtual coordinates; line `index` sits under the header.
+        self.refresh_line(index + 1)
 
     def on_resize(self) -> None:
         self._strips.clear()
