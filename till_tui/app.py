@@ -20,6 +20,10 @@ from till_tui.screens.base import TillScreen, translate_bindings
 from till_tui.store.services import Services
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from till_tui.domain.account import AccountReceipt
+    from till_tui.domain.receipt import Row, ShopHeader
     from till_tui.domain.sale import CompletedSale
     from till_tui.domain.staff import StaffMember
     from till_tui.store.shifts import OpenShift
@@ -102,25 +106,50 @@ class TillApp(App[int]):
     def end_session(self) -> None:
         self.session = None
 
-    @work(thread=True, group="printer", exit_on_error=False)
+    @property
+    def shop(self) -> ShopHeader:
+        from till_tui.domain.receipt import ShopHeader
+
+        shop = self.config.shop
+        return ShopHeader(shop.name, shop.header, shop.footer)
+
     def print_receipt(self, sale: CompletedSale) -> None:
         """Print `sale`'s receipt off the UI thread; a failure is shown, the sale stays."""
-        from till_tui.domain.receipt import ShopHeader, layout_receipt
+        from till_tui.domain.receipt import layout_receipt
         from till_tui.domain.sale import receipt_for
+
+        till = self.config.till
+        self._print_rows(
+            lambda width: layout_receipt(
+                receipt_for(sale, self.shop),
+                width=width,
+                currency=till.currency,
+                locale=till.locale,
+            )
+        )
+
+    def print_account_receipt(self, receipt: AccountReceipt) -> None:
+        """Print a top-up, deposit or settlement receipt, like a sale's."""
+        from till_tui.domain.account_receipt import layout_account_receipt
+
+        till = self.config.till
+        self._print_rows(
+            lambda width: layout_account_receipt(
+                receipt, self.shop, width=width, currency=till.currency, locale=till.locale
+            )
+        )
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def _print_rows(self, layout: Callable[[int], Sequence[Row]]) -> None:
+        """Lay out, render and send one receipt in a worker thread; report a printer error."""
         from till_tui.hw.printer import PrinterError, open_printer, render_escpos
 
-        config = self.config
-        printer_config = config.printer
-        shop = ShopHeader(config.shop.name, config.shop.header, config.shop.footer)
+        printer_config = self.config.printer
         try:
-            rows = layout_receipt(
-                receipt_for(sale, shop),
-                width=printer_config.width,
-                currency=config.till.currency,
-                locale=config.till.locale,
-            )
             data = render_escpos(
-                rows, profile=printer_config.profile or None, codepage=printer_config.codepage
+                layout(printer_config.width),
+                profile=printer_config.profile or None,
+                codepage=printer_config.codepage,
             )
             path = self.config.resolve(printer_config.path) if printer_config.path else None
             open_printer(printer_config.kind, path).send(data)

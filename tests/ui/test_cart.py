@@ -127,10 +127,11 @@ async def test_pay_and_discount_wait_for_a_first_item(app: TillApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_selling(pilot)
 
-        footer = screen_text(pilot).splitlines()[-1]
-        for label in ("f1 Help", "f3 Find", "f4 Discount", "f5 Note", "f6 Park", "f10 Pay"):
+        *_above, hint, footer = screen_text(pilot).splitlines()
+        labels = ("f1 Help", "f2 Customer", "f3 Find", "f4 Discount", "f5 Note", "f6 Park")
+        for label in (*labels, "f7 Account", "f10 Pay"):
             assert label in footer, f"{label!r} missing from the 80x24 footer {footer!r}"
-        assert "Log out" in footer
+        assert "^L log out" in hint, "Ctrl+L is named on the line above the footer"
 
         assert screen.check_action("pay", ()) is None, "shown dimmed"
         assert screen.check_action("adjust", ()) is None

@@ -246,6 +246,10 @@ class Cart:
     def with_note(self, note: str) -> Cart:
         return replace(self, note=note.strip())
 
+    def with_customer(self, customer_id: int | None) -> Cart:
+        """Attach the customer `customer_id` to the sale (None detaches)."""
+        return replace(self, customer_id=customer_id)
+
     def _checked_basket(self) -> Cart:
         """This cart, if its basket discount still fits what is left; else CartError.
 

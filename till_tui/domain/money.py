@@ -134,6 +134,14 @@ def format_amount(minor: int, currency: str, locale: str) -> str:
     return str(format_decimal(to_decimal(minor, currency), format=pattern, locale=locale))
 
 
+def editable_amount(minor: int, currency: str, locale: str) -> str:
+    """12345 -> "123,45" (fr_FR) without digit groups: the text an amount field is prefilled
+    with, so the cashier can edit it and `parse_money` reads it back."""
+    digits = minor_digits(currency)
+    pattern = "0." + "0" * digits if digits else "0"
+    return str(format_decimal(to_decimal(minor, currency), format=pattern, locale=locale))
+
+
 def format_quantity(thousandths: int, locale: str) -> str:
     """3000 -> "3", 250 -> "0,250" (fr_FR)."""
     if thousandths % QTY_UNIT == 0:

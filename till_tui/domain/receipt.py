@@ -128,7 +128,7 @@ def adjustment_label(rule: Adjustment | None, amount: int, locale: str) -> str:
     return _("Extra charge") if surcharge else _("Discount")
 
 
-class _Layout:
+class Layout:
     """Collects rows for one receipt at one width."""
 
     def __init__(self, width: int, currency: str, locale: str) -> None:
@@ -178,7 +178,7 @@ class _Layout:
             self.rows.append(Row(line, bold=bold, double=double))
 
 
-def _header(out: _Layout, receipt: Receipt) -> None:
+def _header(out: Layout, receipt: Receipt) -> None:
     out.text(receipt.shop.name, align="center", bold=True)
     for line in receipt.shop.lines:
         out.text(line, align="center")
@@ -195,7 +195,7 @@ def _header(out: _Layout, receipt: Receipt) -> None:
     out.rule()
 
 
-def _line(out: _Layout, line: ReceiptLine) -> None:
+def _line(out: Layout, line: ReceiptLine) -> None:
     gross = line.amount - line.adjustment_amount
     if line.quantity == QTY_UNIT:
         out.pair(line.name, out.amount(gross))
@@ -208,7 +208,7 @@ def _line(out: _Layout, line: ReceiptLine) -> None:
         out.pair("  " + label, out.amount(line.adjustment_amount))
 
 
-def _vat_table(out: _Layout, vat: Sequence[VatLine]) -> None:
+def _vat_table(out: Layout, vat: Sequence[VatLine]) -> None:
     header = [_("Rate"), _("Base"), _("VAT"), _("Total")]
     table = [
         [
@@ -237,7 +237,7 @@ def layout_receipt(receipt: Receipt, *, width: int, currency: str, locale: str) 
     """The rows of a French-style till receipt for paper `width` characters wide (32, 42, 48...)."""
     if width < MIN_WIDTH:
         raise ValueError(f"receipt width {width} is below {MIN_WIDTH}")
-    out = _Layout(width, currency, locale)
+    out = Layout(width, currency, locale)
     _header(out, receipt)
     for line in receipt.lines:
         _line(out, line)

@@ -14,7 +14,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from till_tui.config import PaymentMethod
 from till_tui.domain.cart import Cart
-from till_tui.domain.money import AmountError, format_amount, format_money, parse_money
+from till_tui.domain.money import (
+    AmountError,
+    editable_amount,
+    format_amount,
+    format_money,
+    parse_money,
+)
 from till_tui.domain.sale import CompletedSale
 from till_tui.domain.tender import Tender, TenderError, make_tender, payment_state
 from till_tui.i18n import N_, _
@@ -175,9 +181,7 @@ class PaymentScreen(TillScreen[PaymentResult]):
         self.method = self.methods[number - 1]
         config = self.till.config.till
         amount = self.query_one("#amount", Input)
-        amount.value = format_amount(state.due, config.currency, config.locale).replace(
-            "\u202f", ""
-        )
+        amount.value = editable_amount(state.due, config.currency, config.locale)
         amount.display = True
         amount.focus()
         amount.select_all()

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
 from till_tui.domain.cart import Adjustment, Cart, CartError
+from till_tui.domain.customer import Customer
 from till_tui.domain.money import QTY_UNIT, AmountError, format_money, parse_quantity
 from till_tui.domain.product import Product
 from till_tui.domain.tender import Tender
@@ -21,6 +22,7 @@ from till_tui.screens.payment import PaymentResult, PaymentScreen
 from till_tui.store.errors import StoreError
 from till_tui.widgets.cart_table import CartTable
 from till_tui.widgets.command_line import CommandLine
+from till_tui.widgets.customer_bar import CustomerBar
 from till_tui.widgets.totals import TotalsBar
 
 QUANTITY_PREFIX = re.compile(r"^\s*(?P<qty>\d+(?:[.,]\d{1,3})?)\s*\*\s*(?P<code>.*)$")
@@ -38,12 +40,15 @@ class SaleScreen(TillScreen[None]):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         HELP_BINDING,
+        Binding("f2", "customer", N_("Customer"), id="customer"),
         Binding("f3", "search", N_("Find"), id="search"),
         Binding("f4", "adjust", N_("Discount"), id="discount"),
         Binding("f5", "note", N_("Note"), id="note"),
         Binding("f6", "park", N_("Park"), id="park"),
+        Binding("f7", "account", N_("Account"), id="account"),
         Binding("f10", "pay", N_("Pay"), id="pay"),
-        Binding("ctrl+l", "logout", N_("Log out"), id="logout"),
+        # Shown in F1 help, not the footer: at 80 columns the F-keys need all of it.
+        Binding("ctrl+l", "logout", N_("Log out"), show=False, id="logout"),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
         Binding("up", "select(-1)", N_("Previous line"), show=False, id="line_up"),
         Binding("down", "select(1)", N_("Next line"), show=False, id="line_down"),
@@ -64,11 +69,16 @@ class SaleScreen(TillScreen[None]):
     def compose(self) -> ComposeResult:
         config = self.till.config.till
         yield Static(id="sale-header")
+        yield CustomerBar(config.currency, config.locale, id="customer")
         yield CartTable(config.currency, config.locale, id="cart")
         yield TotalsBar(config.currency, config.locale, id="totals")
         yield Static(id="message")
         yield CommandLine(placeholder=_("Scan or type a code, then Enter"), id="command")
-        yield Footer()
+        yield Static(
+            Text(_("^L log out · ↑↓ line · + - quantity · Del remove · 3* before a code"), "dim"),
+            id="keys-hint",
+        )
+        yield Footer(compact=True, show_command_palette=False)
 
     # -- state -------------------------------------------------------------------------------
 
@@ -92,6 +102,9 @@ class SaleScreen(TillScreen[None]):
             self.cart = restored
             self.tenders = self.till.services.drafts.load_tenders()
             self.say(_("The sale in progress was restored."))
+        else:
+            self.cart = self._new_cart()
+        self._show_customer()
         self.table.show(self.cart)
         self._refresh_totals()
         self._refresh_header()
@@ -160,8 +173,16 @@ class SaleScreen(TillScreen[None]):
                 self.command.value = event.value.strip()  # keep "3*" for the scan to come
                 self.say(_("Now scan or type the product code."))
                 return
-        product = self.till.services.catalog.find(text)
+        prefix = self.till.config.scanner.customer_card_prefix
+        product = (
+            None if prefix and text.startswith(prefix) else self.till.services.catalog.find(text)
+        )
         if product is None:
+            # A customer card: by its prefix, or (no prefix set) a code no product has.
+            customer = self.till.services.customers.find_by_card(text)
+            if customer is not None and quantity == QTY_UNIT:
+                self.attach(customer)
+                return
             self.say(_("Unknown code: {code}. Nothing was added.").format(code=text), error=True)
             return
         self.add_product(product, quantity)
@@ -223,6 +244,49 @@ class SaleScreen(TillScreen[None]):
         self.say(_("Removed: {name}").format(name=name))
 
     # -- dialogs -----------------------------------------------------------------------------
+
+    # -- customer ----------------------------------------------------------------------------
+
+    def _new_cart(self) -> Cart:
+        """An empty sale, with the register's default customer if one is configured."""
+        card = self.till.config.till.default_customer
+        customer = self.till.services.customers.find_by_card(card) if card else None
+        return Cart(customer_id=customer.id if customer else None)
+
+    def _show_customer(self) -> None:
+        services = self.till.services
+        customer_id = self.cart.customer_id
+        customer = services.customers.get(customer_id) if customer_id is not None else None
+        balances = services.accounts.balances(customer.id) if customer else None
+        self.query_one("#customer", CustomerBar).show(customer, balances)
+
+    def attach(self, customer: Customer) -> None:
+        """Attach `customer` to the sale (from a card scan or the customer search)."""
+        self._save(self.cart.with_customer(customer.id))
+        self._show_customer()
+        self.say(_("Customer: {name}").format(name=customer.name))
+
+    def action_customer(self) -> None:
+        from till_tui.screens.customer_search import CustomerSearch
+
+        def chosen(customer: Customer | None) -> None:
+            if customer is not None:
+                self.attach(customer)
+
+        self.app.push_screen(CustomerSearch(), chosen)
+
+    def action_account(self) -> None:
+        from till_tui.screens.account import AccountScreen
+        from till_tui.screens.customer_search import CustomerSearch
+
+        def open_account(customer: Customer | None) -> None:
+            if customer is not None:
+                self.app.push_screen(AccountScreen(customer), lambda _: self._show_customer())
+
+        if self.cart.customer_id is None:
+            self.app.push_screen(CustomerSearch(), open_account)
+        else:
+            open_account(self.till.services.customers.get(self.cart.customer_id))
 
     def action_search(self) -> None:
         from till_tui.screens.product_search import ProductSearch
@@ -291,7 +355,7 @@ class SaleScreen(TillScreen[None]):
             try:
                 if choice == ParkDialog.PARK_CURRENT:
                     services.drafts.park(self.cart, staff_id, self.tenders)
-                    self.cart, self.tenders = Cart(), ()
+                    self.cart, self.tenders = self._new_cart(), ()
                     self.say(_("Sale parked. F6 to resume it."))
                 else:
                     self.cart = services.drafts.resume(choice, self.cart, staff_id, self.tenders)
@@ -299,6 +363,7 @@ class SaleScreen(TillScreen[None]):
                     self.say(_("Parked sale resumed."))
             except (StoreError, ValueError) as error:
                 self.say(str(error), error=True)
+            self._show_customer()
             self.table.show(self.cart)
             self._refresh_totals()
 
@@ -320,7 +385,8 @@ class SaleScreen(TillScreen[None]):
             return
         self.tenders = ()
         config = self.till.config.till
-        self.cart = Cart()
+        self.cart = self._new_cart()
+        self._show_customer()
         self.table.show(self.cart)
         self._refresh_totals()
         self._refresh_header()
