@@ -33,8 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--reset", action="store_true", help="start the demo store afresh")
     demo.add_argument("--locale", default="fr_FR", help="language of a new demo (fr_FR, en_US)")
 
-    imp = commands.add_parser("import", help="import products from CSV")
-    imp.add_argument("what", choices=["products"])
+    imp = commands.add_parser("import", help="import products or customers from CSV")
+    imp.add_argument("what", choices=["products", "customers"])
     imp.add_argument("file", type=Path)
 
     staff = commands.add_parser("staff", help="manage staff")
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config or default_config_path())
         set_locale(config.till.locale)
         if args.command == "import":
-            return _import(config, args.file)
+            return _import(config, args.file, args.what)
         if args.command == "staff":
             return _staff_add(config, args.name, args.pin, args.role)
         return _run(config)
@@ -100,19 +100,25 @@ def _demo(args: argparse.Namespace) -> int:
     return _run(config, demo_hint=store.hint)
 
 
-def _import(config: Config, file: Path) -> int:
+def _import(config: Config, file: Path, what: str = "products") -> int:
     from till_tui.store.catalog import ImportFailed
     from till_tui.store.errors import StoreError
 
     try:
         services = _open_services(config)
-        result = services.catalog.import_csv(file, config.till.currency)
+        if what == "customers":
+            result = services.customers.import_csv(file, config.till.currency)
+        else:
+            result = services.catalog.import_csv(file, config.till.currency)
     except ImportFailed as failure:
         for line in failure.errors:
             print(f"{file}: {line}", file=sys.stderr)
         return _fail(_("nothing was imported ({n} errors)").format(n=len(failure.errors)))
     except StoreError as error:
         return _fail(str(error))
+    if what == "customers":
+        print(_("{added} customers added").format(added=result.added))
+        return 0
     print(
         _("{added} products added, {updated} updated").format(
             added=result.added, updated=result.updated

@@ -5,13 +5,8 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from till_tui.domain.money import parse_money, parse_percent
-
-if TYPE_CHECKING:
-    from till_tui.config import Config
-    from till_tui.store.services import Services
 
 DEMO_CASHIER = ("Camille", "1234", "cashier")
 DEMO_MANAGER = ("Patron", "9999", "manager")
@@ -72,26 +67,13 @@ CATALOGUE: tuple[tuple[str, str, str], ...] = (
 )
 
 
-DEMO_CUSTOMERS: tuple[tuple[str, str, str, str, str | None, str], ...] = (
-    # name, card, phone, e-mail, credit limit, prepaid top-up
-    ("Hélène Dupont", "2900000000018", "06 12 34 56 78", "helene.dupont@example.fr", None, "25.00"),
-    ("Jean DUPONT", "2900000000025", "06 98 76 54 32", "", "1000.00", ""),
-    ("Hôtel du Parc", "2900000000032", "04 78 11 22 33", "compta@hotel-parc.example", "500.00", ""),
+DEMO_CUSTOMERS: tuple[tuple[str, str, str, str, str | None], ...] = (
+    # name, loyalty card (EAN-13, in-store prefix 29), phone, e-mail, credit limit
+    ("Hélène Dupont", "2900000000018", "06 12 34 56 78", "helene.dupont@example.fr", None),
+    ("Jean DUPONT", "2900000000025", "06 98 76 54 32", "", "1000.00"),
+    ("Hôtel du Parc", "2900000000032", "04 78 11 22 33", "compta@hotel-parc.example", "500.00"),
 )
-"""Demo customers; their loyalty cards scan like products (EAN-13, prefix 29 for in-store use)."""
-
-
-def _demo_customers(services: Services, config: Config) -> None:
-    manager = services.staff.authenticate(DEMO_MANAGER[1])
-    assert manager is not None
-    cash = config.payment_methods[0]
-    for name, card, phone, email, limit, top_up in DEMO_CUSTOMERS:
-        customer = services.customers.add(name, card=card, phone=phone, email=email)
-        if limit:
-            services.accounts.set_credit_limit(customer.id, parse_money(limit), manager)
-        if top_up:
-            amount = parse_money(top_up)
-            services.accounts.top_up(customer.id, amount, cash, staff=manager, shift_id=None)
+"""Demo customers, with no history: the demo till's journal starts with its first shift."""
 
 
 def ean13(body: str) -> str:
@@ -178,6 +160,10 @@ def demo_store(folder: Path, *, reset: bool = False, locale: str = "fr_FR") -> D
         for name, pin, role in (DEMO_CASHIER, DEMO_MANAGER):
             services.staff.add(name, pin, role)
     if services.customers.count() == 0:
-        _demo_customers(services, config)
+        for name, card, phone, email, limit in DEMO_CUSTOMERS:
+            credit_limit = parse_money(limit) if limit else None
+            services.customers.add(
+                name, card=card, phone=phone, email=email, credit_limit=credit_limit
+            )
     close_database()
     return DemoStore(folder, config_path, config.resolve(config.printer.path))

@@ -70,7 +70,9 @@ class NewCustomer(TillModal[Customer]):
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
         inputs = self.inputs
-        if event.input is inputs[-1]:
+        if event.input is inputs[0] and not event.value.strip():
+            self.say(_("A name is required."), error=True)
+        elif event.input is inputs[-1]:
             self.action_create()
         else:
             inputs[inputs.index(event.input) + 1].focus()

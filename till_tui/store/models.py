@@ -82,6 +82,7 @@ class Sale(BaseModel):
     total = peewee.BigIntegerField()
     vat_total = peewee.BigIntegerField()
     note = peewee.TextField(default="")
+    customer = peewee.DeferredForeignKey("Customer", column_name="customer_id", null=True)
 
 
 class SaleLine(BaseModel):
@@ -149,6 +150,39 @@ class ParkedSale(BaseModel):
     payload = peewee.TextField()
 
 
+class Customer(BaseModel):
+    """A customer (see migrations/m0002_customers.py); `card` is NULL when there is none."""
+
+    id = peewee.AutoField()
+    name = peewee.TextField()
+    search_name = peewee.TextField(index=True)
+    card = peewee.TextField(null=True, unique=True)
+    phone = peewee.TextField(default="")
+    email = peewee.TextField(default="")
+    credit_limit = peewee.BigIntegerField(null=True)
+    created_at = UtcDateTimeField(default=now)
+
+
+class LedgerEntry(BaseModel):
+    """One movement of a customer's money; immutable (corrections are new entries)."""
+
+    id = peewee.AutoField()
+    customer = peewee.ForeignKeyField(Customer, column_name="customer_id", backref="entries")
+    kind = peewee.TextField()
+    amount = peewee.BigIntegerField()
+    created_at = UtcDateTimeField(default=now)
+    register = peewee.TextField()
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id")
+    shift = peewee.ForeignKeyField(Shift, column_name="shift_id", null=True)
+    sale = peewee.ForeignKeyField(Sale, column_name="sale_id", null=True)
+    receipt_number = peewee.IntegerField(null=True)
+    method = peewee.TextField(null=True)
+    tendered = peewee.BigIntegerField(default=0)
+    change_given = peewee.BigIntegerField(default=0)
+    reference = peewee.TextField(default="")
+    due_date = peewee.TextField(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Product,
     Staff,
@@ -160,4 +194,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Journal,
     Draft,
     ParkedSale,
+    Customer,
+    LedgerEntry,
 )

@@ -13,7 +13,9 @@ from till_tui.config import Config
 from till_tui.store.db import open_database
 
 if TYPE_CHECKING:
+    from till_tui.store.accounts import Accounts
     from till_tui.store.catalog import Catalog
+    from till_tui.store.customers import Customers
     from till_tui.store.drafts import Drafts
     from till_tui.store.sales import Sales
     from till_tui.store.shifts import Shifts
@@ -61,3 +63,15 @@ class Services:
         from till_tui.store.drafts import Drafts
 
         return Drafts(self.register)
+
+    @cached_property
+    def customers(self) -> Customers:
+        from till_tui.store.customers import Customers
+
+        return Customers()
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        from till_tui.store.accounts import Accounts
+
+        return Accounts(self.register)

@@ -1,0 +1,137 @@
+"""The customer at the till: a card scan, F2 search, a new customer, and the F7 account."""
+
+from __future__ import annotations
+
+from tests.escpos_text import receipts_in
+from tests.ui.helpers import (
+    SIZE,
+    cart,
+    enter,
+    message,
+    scan,
+    screen_text,
+    settle,
+    start_selling,
+    static_text,
+    type_text,
+)
+from till_tui.app import TillApp
+from till_tui.demo import DEMO_CUSTOMERS, DemoStore, demo_barcode
+from till_tui.screens.account import AccountScreen
+from till_tui.screens.account_dialogs import ManagerPin
+from till_tui.screens.customer_search import CustomerSearch
+from till_tui.screens.sale import SaleScreen
+from till_tui.widgets.customer_bar import CustomerBar
+
+HELENE_CARD = DEMO_CUSTOMERS[0][1]  # Hélène Dupont, no credit account
+JEAN_CARD = DEMO_CUSTOMERS[1][1]  # Jean DUPONT, credit limit 1000.00
+
+
+def bar(app: TillApp) -> str:
+    return static_text(app.screen.query_one("#customer", CustomerBar))
+
+
+async def test_scanning_a_loyalty_card_attaches_the_customer(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, demo_barcode(1))
+        await scan(pilot, HELENE_CARD)
+
+        assert "Hélène Dupont" in bar(app)
+        assert "prepaid €0.00" in bar(app)
+        assert "credit" not in bar(app), "no limit, no credit account"
+        assert len(cart(pilot).lines) == 1, "a card is not a product"
+        assert cart(pilot).customer_id is not None
+
+
+async def test_f2_finds_customers_as_you_type_and_enter_attaches(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await pilot.press("f2")
+        await type_text(pilot, "dupo")
+        await settle(pilot)
+        search = app.screen
+        assert isinstance(search, CustomerSearch)
+        assert [c.name for c in search.results] == ["Hélène Dupont", "Jean DUPONT"]
+        assert "credit available €1,000.00" in screen_text(pilot)
+
+        await pilot.press("down", "enter")
+
+        assert isinstance(app.screen, SaleScreen)
+        assert "Jean DUPONT" in bar(app)
+        assert "credit available €1,000.00" in bar(app)
+
+
+async def test_a_card_scanned_in_the_search_attaches_at_once(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await pilot.press("f2")
+        await enter(pilot, JEAN_CARD)
+        await settle(pilot)
+        assert isinstance(app.screen, SaleScreen)
+        assert "Jean DUPONT" in bar(app)
+
+
+async def test_a_new_customer_needs_only_a_name(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await pilot.press("f2", "f5")
+        await enter(pilot)  # no name yet: refused
+        assert "name is required" in message(pilot)
+        await type_text(pilot, "Zoé Martin")
+        await pilot.press("enter", "enter", "enter", "enter")  # phone, e-mail, card left empty
+        await settle(pilot)
+
+        assert isinstance(app.screen, SaleScreen)
+        assert "Zoé Martin" in bar(app)
+        assert app.services.customers.search("zoe")[0].name == "Zoé Martin"
+
+
+async def test_a_cash_top_up_prints_a_receipt_and_shows_the_new_balance(
+    app: TillApp, demo: DemoStore
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, HELENE_CARD)
+        await pilot.press("f7")
+        assert isinstance(app.screen, AccountScreen)
+        await pilot.press("t")
+        await enter(pilot, "20")
+        await settle(pilot)
+
+        assert "Prepaid €20.00" in screen_text(pilot)
+        assert "Receipt N°" in message(pilot)
+        receipt = receipts_in(demo.receipts.read_bytes())[-1]
+        assert "Prepaid top-up" in receipt
+        assert "Hélène Dupont" in receipt
+        assert "Prepaid balance" in receipt and "20.00" in receipt
+        assert "VAT" in receipt  # "Not a sale: no VAT on this receipt."
+
+        await pilot.press("escape")
+        assert "prepaid €20.00" in bar(app)
+
+
+async def test_a_cashier_needs_a_manager_pin_to_set_a_credit_limit(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, HELENE_CARD)
+        await pilot.press("f7", "l")
+        await enter(pilot, "300")
+        assert isinstance(app.screen, ManagerPin)
+        await enter(pilot, "1234")  # the cashier's own PIN is not enough
+        await settle(pilot)
+        assert isinstance(app.screen, ManagerPin)
+        assert "not a manager" in message(pilot)
+        await enter(pilot, "9999")
+        await settle(pilot)
+
+        assert isinstance(app.screen, AccountScreen)
+        assert "Credit limit €300.00" in screen_text(pilot)
+        customer_id = cart_customer(app)
+        assert app.services.accounts.balances(customer_id).available == 30000
+
+
+def cart_customer(app: TillApp) -> int:
+    sale = next(s for s in app.screen_stack if isinstance(s, SaleScreen))
+    assert sale.cart.customer_id is not None
+    return sale.cart.customer_id
