@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -22,7 +23,9 @@ from till_tui.store.services import Services
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from till_tui.domain.account import AccountReceipt
+    from till_tui.domain.account import AccountReceipt, StatementLine
+    from till_tui.domain.customer import Customer
+    from till_tui.domain.ledger import Balances
     from till_tui.domain.receipt import Row, ShopHeader
     from till_tui.domain.sale import CompletedSale
     from till_tui.domain.staff import StaffMember
@@ -136,6 +139,27 @@ class TillApp(App[int]):
         self._print_rows(
             lambda width: layout_account_receipt(
                 receipt, self.shop, width=width, currency=till.currency, locale=till.locale
+            )
+        )
+
+    def print_statement(
+        self, customer: Customer, balances: Balances, lines: Sequence[StatementLine]
+    ) -> None:
+        """Print a customer's account statement."""
+        from till_tui.domain.account_receipt import layout_statement
+
+        till = self.config.till
+        printed_at = datetime.now(UTC)
+        self._print_rows(
+            lambda width: layout_statement(
+                customer,
+                balances,
+                lines,
+                self.shop,
+                printed_at=printed_at,
+                width=width,
+                currency=till.currency,
+                locale=till.locale,
             )
         )
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from tests.conftest import write_config
 from tests.escpos_text import receipts_in
 from tests.ui.helpers import (
     SIZE,
@@ -15,12 +18,14 @@ from tests.ui.helpers import (
     static_text,
     type_text,
 )
-from till_tui.app import TillApp
-from till_tui.demo import DEMO_CUSTOMERS, DemoStore, demo_barcode
+from till_tui.app import TillApp, make_app
+from till_tui.config import load_config
+from till_tui.demo import DEMO_CUSTOMERS, DemoStore, demo_barcode, demo_store
 from till_tui.screens.account import AccountScreen
 from till_tui.screens.account_dialogs import ManagerPin
 from till_tui.screens.customer_search import CustomerSearch
 from till_tui.screens.sale import SaleScreen
+from till_tui.store.db import close_database
 from till_tui.widgets.customer_bar import CustomerBar
 
 HELENE_CARD = DEMO_CUSTOMERS[0][1]  # Hélène Dupont, no credit account
@@ -135,3 +140,47 @@ def cart_customer(app: TillApp) -> int:
     sale = next(s for s in app.screen_stack if isinstance(s, SaleScreen))
     assert sale.cart.customer_id is not None
     return sale.cart.customer_id
+
+
+async def test_the_statement_prints_every_movement_with_the_balances(
+    app: TillApp, demo: DemoStore
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, HELENE_CARD)
+        await pilot.press("f7", "t")
+        await enter(pilot, "30")
+        await pilot.press("a")
+        await enter(pilot, "12,50")  # cancel part of it: given back in cash
+        await settle(pilot)
+        assert "Prepaid €17.50" in screen_text(pilot)
+
+        await pilot.press("p")
+        await settle(pilot)
+
+        statement = receipts_in(demo.receipts.read_bytes())[-1]
+        assert "Account statement" in statement
+        assert "Top-up" in statement and "Top-up cancelled" in statement
+        assert "30.00 / 0.00" in statement  # the balances after the top-up
+        assert "17.50 / 0.00" in statement  # and after the cancel
+        assert statement.count("Prepaid balance") == 1
+
+
+async def test_the_default_customer_is_on_every_new_sale(tmp_path: Path) -> None:
+    store = demo_store(tmp_path / "store", locale="en_US")
+    text = store.config_path.read_text("utf-8").replace(
+        'receipt_default = "print"', f'receipt_default = "none"\ndefault_customer = "{JEAN_CARD}"'
+    )
+    write_config(store.folder, text)
+    till = make_app(load_config(store.config_path))
+    try:
+        async with till.run_test(size=SIZE) as pilot:
+            await start_selling(pilot)
+            assert "Jean DUPONT" in bar(till)
+            await scan(pilot, demo_barcode(1))
+            await pilot.press("f10", "1", "enter", "f10", "n")
+            await settle(pilot)
+            assert cart(pilot).is_empty
+            assert "Jean DUPONT" in bar(till), "the next sale starts with the default customer"
+    finally:
+        close_database()

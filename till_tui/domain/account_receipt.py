@@ -5,11 +5,28 @@ Money taken into (or given back from) a customer account is not a sale: no lines
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from babel.dates import format_datetime
 
-from till_tui.domain.account import AccountReceipt
+from till_tui.domain.account import AccountReceipt, StatementLine
+from till_tui.domain.customer import Customer
+from till_tui.domain.ledger import Balances
 from till_tui.domain.receipt import MIN_WIDTH, Layout, Row, ShopHeader
 from till_tui.i18n import N_, _
+
+KIND_LABELS = {
+    "topup": N_("Top-up"),
+    "topup_cancel": N_("Top-up cancelled"),
+    "deposit": N_("Deposit"),
+    "prepaid_payment": N_("Paid from prepaid"),
+    "prepaid_refund": N_("Refund to prepaid"),
+    "credit_charge": N_("Sale on account"),
+    "settlement": N_("Settlement"),
+    "credit_refund": N_("Credit note"),
+}
+"""How each ledger movement is named on screen and on paper."""
 
 TITLES = {
     "topup": N_("Prepaid top-up"),
@@ -64,4 +81,44 @@ def layout_account_receipt(
         out.blank()
         for footer in shop.footer:
             out.text(footer, align="center")
+    return tuple(out.rows)
+
+
+def layout_statement(
+    customer: Customer,
+    balances: Balances,
+    lines: Sequence[StatementLine],
+    shop: ShopHeader,
+    *,
+    printed_at: datetime,
+    width: int,
+    currency: str,
+    locale: str,
+) -> tuple[Row, ...]:
+    """A customer's statement: every movement and the balances after it, oldest first."""
+    out = Layout(width, currency, locale)
+    out.text(shop.name, align="center", bold=True)
+    out.blank()
+    out.text(_("Account statement"), align="center", bold=True, double=True)
+    out.text(format_datetime(printed_at.astimezone(), "short", locale=locale), align="center")
+    out.rule()
+    out.text(_("Customer: {name}").format(name=customer.name))
+    if customer.card:
+        out.text(_("Card: {card}").format(card=customer.card))
+    out.rule()
+    for line in lines:
+        when = format_datetime(line.created_at.astimezone(), "short", locale=locale)
+        out.text(f"{when}  {line.number}  {line.register}  {line.cashier}")
+        out.pair("  " + _(KIND_LABELS.get(line.kind, line.kind)), out.amount(line.amount))
+        out.pair(
+            "    " + _("prepaid / unpaid"),
+            f"{out.amount(line.prepaid)} / {out.amount(line.unpaid)}",
+        )
+    if not lines:
+        out.text(_("No movement yet."))
+    out.rule()
+    out.pair(_("Prepaid balance"), out.amount(balances.prepaid), bold=True)
+    if balances.credit_limit is not None:
+        out.pair(_("Unpaid on account"), out.amount(balances.unpaid), bold=True)
+        out.pair(_("Credit available"), out.amount(balances.available))
     return tuple(out.rows)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from till_tui.config import PaymentMethod
 from till_tui.domain.account import AccountReceipt
+from till_tui.domain.account_receipt import KIND_LABELS
 from till_tui.domain.customer import Customer
 from till_tui.domain.money import format_amount, format_money
 from till_tui.domain.staff import StaffMember
@@ -23,17 +24,6 @@ from till_tui.store.errors import StoreError
 ACCOUNT_KINDS = ("cash", "card", "other", "external")
 """Payment methods that can pay a top-up, a deposit or a settlement (not the account itself)."""
 
-KIND_LABELS = {
-    "topup": N_("Top-up"),
-    "topup_cancel": N_("Top-up cancelled"),
-    "deposit": N_("Deposit"),
-    "prepaid_payment": N_("Paid from prepaid"),
-    "prepaid_refund": N_("Refund to prepaid"),
-    "credit_charge": N_("Sale on account"),
-    "settlement": N_("Settlement"),
-    "credit_refund": N_("Credit note"),
-}
-
 
 class AccountScreen(TillScreen[None]):
     """One customer's money: prepaid balance (cagnotte) and credit account."""
@@ -41,7 +31,8 @@ class AccountScreen(TillScreen[None]):
     CSS_PATH = "account.tcss"
     HELP = N_(
         "T tops up the prepaid balance, A cancels a top-up (refunded by the same method), "
-        "D takes a deposit, S settles sales on account, L sets the credit limit (manager). "
+        "D takes a deposit, S settles sales on account, L sets the credit limit (manager), "
+        "P prints the statement. "
         "The statement lists every movement with the balances after it."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,6 +42,7 @@ class AccountScreen(TillScreen[None]):
         Binding("d", "deposit", N_("Deposit"), id="deposit"),
         Binding("s", "settle", N_("Settle"), id="settle"),
         Binding("l", "credit_limit", N_("Limit"), id="credit_limit"),
+        Binding("p", "print_statement", N_("Print"), id="print_statement"),
         Binding("escape", "back", N_("Back"), id="back"),
     ]
 
@@ -234,6 +226,17 @@ class AccountScreen(TillScreen[None]):
 
         balances = self.till.services.accounts.balances(self.customer.id)
         self.app.push_screen(CreditLimitDialog(balances.credit_limit), typed)
+
+    def action_print_statement(self) -> None:
+        accounts = self.till.services.accounts
+        try:
+            balances = accounts.balances(self.customer.id)
+            lines = accounts.statement(self.customer.id)
+        except (StoreError, ValueError) as error:
+            self.say(str(error), error=True)
+            return
+        self.till.print_statement(self.customer, balances, lines)
+        self.say(_("Statement sent to the printer."))
 
     def action_back(self) -> None:
         self.dismiss(None)
