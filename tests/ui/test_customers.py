@@ -25,7 +25,7 @@ from till_tui.screens.account import AccountScreen
 from till_tui.screens.account_dialogs import ManagerPin
 from till_tui.screens.customer_search import CustomerSearch
 from till_tui.screens.sale import SaleScreen
-from till_tui.store.db import close_database
+from till_tui.store.db import close_database, database
 from till_tui.widgets.customer_bar import CustomerBar
 
 HELENE_CARD = DEMO_CUSTOMERS[0][1]  # Hélène Dupont, no credit account
@@ -184,3 +184,23 @@ async def test_the_default_customer_is_on_every_new_sale(tmp_path: Path) -> None
             assert "Jean DUPONT" in bar(till), "the next sale starts with the default customer"
     finally:
         close_database()
+
+
+async def test_a_card_scanned_on_the_payment_screen_attaches_the_customer(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, demo_barcode(1))
+        await pilot.press("f10", "1")
+        await enter(pilot, JEAN_CARD)  # scanned into the amount field: not 29 billion euros
+        assert "Jean DUPONT" in screen_text(pilot)
+        await enter(pilot)  # the amount field holds what is due again
+        await pilot.press("f10", "n")
+        await settle(pilot)
+
+        assert "Jean DUPONT" not in bar(app), "the next sale starts without a customer"
+        sale_customer = app.services.customers.find_by_card(JEAN_CARD)
+        assert sale_customer is not None
+        rows = app.services.accounts.statement(sale_customer.id)
+        assert rows == [], "a cash sale moves no customer money"
+        row = database.execute_sql("SELECT customer_id FROM sale WHERE number = 1").fetchone()
+        assert row == (sale_customer.id,), "the sale records its customer"

@@ -40,6 +40,8 @@ class PaymentResult:
     sale: CompletedSale | None
     tenders: tuple[Tender, ...]
     print_receipt: bool = False
+    cart: Cart | None = None
+    """The cart as the payment screen left it (a customer may have been attached there)."""
 
 
 class PaymentScreen(TillScreen[PaymentResult]):
@@ -166,7 +168,10 @@ class PaymentScreen(TillScreen[PaymentResult]):
 
     def say_error(self, message: str) -> None:
         self.app.bell()
-        self.query_one("#prompt", Static).update(Text(message, style="bold red"))
+        self.prompt(message, style="bold red")
+
+    def prompt(self, message: str, *, style: str = "bold") -> None:
+        self.query_one("#prompt", Static).update(Text(message, style=style))
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -191,6 +196,17 @@ class PaymentScreen(TillScreen[PaymentResult]):
     def add_tender(self, event: Input.Submitted) -> None:
         method = self.method
         if method is None:
+            return
+        customer = self.till.services.customers.find_by_card(event.value.strip())
+        if customer is not None:  # a loyalty card scanned while the amount was being typed
+            self.cart = self.cart.with_customer(customer.id)
+            self.prompt(_("Customer: {name}").format(name=customer.name))
+            event.input.value = editable_amount(
+                payment_state(self.total, self.tenders).due,
+                self.till.config.till.currency,
+                self.till.config.till.locale,
+            )
+            event.input.select_all()
             return
         due = payment_state(self.total, self.tenders).due
         try:
@@ -227,7 +243,7 @@ class PaymentScreen(TillScreen[PaymentResult]):
         if self.method is not None:
             self.stop_typing()
             return
-        self.dismiss(PaymentResult(None, tuple(self.tenders)))
+        self.dismiss(PaymentResult(None, tuple(self.tenders), cart=self.cart))
 
     def action_complete(self) -> None:
         if not payment_state(self.total, self.tenders).complete:

@@ -380,6 +380,9 @@ class SaleScreen(TillScreen[None]):
         sale = result.sale if result else None
         if sale is None:
             self.tenders = result.tenders if result else ()
+            if result is not None and result.cart is not None:
+                self.cart = result.cart
+                self._show_customer()
             self._save(self.cart)  # the tenders taken so far survive a crash too
             self.command.focus()
             return

@@ -73,6 +73,7 @@ class Sales:
                 total=totals.total,
                 vat_total=totals.vat_total,
                 note=cart.note,
+                customer=cart.customer_id,
             )
             SaleLine.insert_many(
                 [
@@ -138,6 +139,7 @@ class Sales:
                         for line, amount in zip(cart.lines, totals.line_totals, strict=True)
                     ],
                     "tenders": [[t.method, t.amount, t.tendered, t.change] for t in tenders],
+                    "customer": cart.customer_id,
                 },
             )
             Draft.delete().where(Draft.register == self.register).execute()
