@@ -266,3 +266,11 @@ def test_names_that_start_with_the_typed_text_come_first(services: Services) -> 
     found = [c.name for c in services.customers.search("mart")]
     assert found[0] == "Martine Durand"
     assert set(found) == {"Jean Martin", "Martine Durand", "Paul Marty", "Marc Martel"}
+
+
+def test_ligatures_are_found_inside_a_name(services) -> None:
+    # The index holds the folded name ("oe" for "œ"), as the cashier types it.
+    services.customers.add("Marie Kœnig")
+    services.customers.add("Cœur de Lion SARL")
+    assert [c.name for c in services.customers.search("koe")] == ["Marie Kœnig"]
+    assert [c.name for c in services.customers.search("lion coeur")] == ["Cœur de Lion SARL"]

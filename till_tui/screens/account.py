@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +22,20 @@ from till_tui.store.errors import StoreError
 
 ACCOUNT_KINDS = ("cash", "card", "other", "external")
 """Payment methods that can pay a top-up, a deposit or a settlement (not the account itself)."""
+
+
+class Operation(Protocol):
+    """An account movement of the store: top-up, deposit, cancelled top-up or settlement."""
+
+    def __call__(
+        self,
+        customer_id: int,
+        amount: int,
+        method: PaymentMethod,
+        *,
+        staff: StaffMember,
+        shift_id: int | None,
+    ) -> AccountReceipt: ...
 
 
 class AccountScreen(TillScreen[None]):
@@ -119,14 +132,22 @@ class AccountScreen(TillScreen[None]):
     def methods(self) -> list[PaymentMethod]:
         return [m for m in self.till.config.payment_methods if m.kind in ACCOUNT_KINDS]
 
-    def _movement(
-        self, title: str, prefill: int, run: Callable[[Movement], AccountReceipt]
-    ) -> None:
+    def _movement(self, title: str, prefill: int, operation: Operation) -> None:
+        """Ask for a method and an amount, run `operation` with them, print its receipt."""
+        session = self.till.session
+        assert session is not None
+
         def chosen(movement: Movement | None) -> None:
             if movement is None:
                 return
             try:
-                receipt = run(movement)
+                receipt = operation(
+                    self.customer.id,
+                    movement.amount,
+                    movement.method,
+                    staff=session.cashier,
+                    shift_id=session.shift.id,
+                )
             except (StoreError, ValueError) as error:
                 self.say(str(error), error=True)
                 return
@@ -142,64 +163,33 @@ class AccountScreen(TillScreen[None]):
 
         self.app.push_screen(MovementDialog(title, self.methods(), prefill), chosen)
 
-    def _session(self) -> tuple[StaffMember, int]:
-        session = self.till.session
-        assert session is not None
-        return session.cashier, session.shift.id
-
     def action_top_up(self) -> None:
-        staff, shift = self._session()
         accounts = self.till.services.accounts
-        self._movement(
-            _("Top up the prepaid balance"),
-            0,
-            lambda m: accounts.top_up(
-                self.customer.id, m.amount, m.method, staff=staff, shift_id=shift
-            ),
-        )
+        self._movement(_("Top up the prepaid balance"), 0, accounts.top_up)
 
     def action_deposit(self) -> None:
-        staff, shift = self._session()
         accounts = self.till.services.accounts
-        self._movement(
-            _("Take a deposit"),
-            0,
-            lambda m: accounts.deposit(
-                self.customer.id, m.amount, m.method, staff=staff, shift_id=shift
-            ),
-        )
+        self._movement(_("Take a deposit"), 0, accounts.deposit)
 
     def action_cancel_top_up(self) -> None:
-        staff, shift = self._session()
         accounts = self.till.services.accounts
         prepaid = accounts.balances(self.customer.id).prepaid
-        self._movement(
-            _("Cancel a top-up (give the money back)"),
-            prepaid,
-            lambda m: accounts.cancel_top_up(
-                self.customer.id, m.amount, m.method, staff=staff, shift_id=shift
-            ),
-        )
+        self._movement(_("Cancel a top-up (give the money back)"), prepaid, accounts.cancel_top_up)
 
     def action_settle(self) -> None:
-        staff, shift = self._session()
         accounts = self.till.services.accounts
         unpaid = accounts.balances(self.customer.id).unpaid
         if not unpaid:
             self.say(_("Nothing is owed on account."), error=True)
             return
-        self._movement(
-            _("Settle sales on account"),
-            unpaid,
-            lambda m: accounts.settle(
-                self.customer.id, m.amount, m.method, staff=staff, shift_id=shift
-            ),
-        )
+        self._movement(_("Settle sales on account"), unpaid, accounts.settle)
 
     def action_credit_limit(self) -> None:
         from till_tui.screens.credit_limit import CreditLimitDialog, LimitChoice
 
-        staff, _shift = self._session()
+        session = self.till.session
+        assert session is not None
+        staff = session.cashier
 
         def set_limit(approver: StaffMember, limit: int | None) -> None:
             try:

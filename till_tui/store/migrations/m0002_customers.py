@@ -1,7 +1,8 @@
 """Customers and their money: the customer table with its full-text index, the append-only
 ledger of prepaid and credit movements, and the customer of a sale.
 
-`customer_fts` is an FTS5 index over name, phone (digits only), e-mail and card, with prefix
+`customer_fts` is an FTS5 index over the folded name (search_name: no accents, "oe" for "œ"),
+phone (digits only), e-mail and card, with prefix
 indexes for 2, 3 and 4 characters and accent folding, kept in step by triggers. Ledger rows are
 immutable like completed sales: an UPDATE or DELETE aborts.
 """
@@ -44,14 +45,15 @@ CREATE VIRTUAL TABLE customer_fts USING fts5 (
     f"""
 CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer BEGIN
     INSERT INTO customer_fts (rowid, name, phone, email, card)
-    VALUES (new.id, new.name, {PHONE_DIGITS.format(row="new")}, new.email,
+    VALUES (new.id, new.search_name, {PHONE_DIGITS.format(row="new")}, new.email,
             coalesce(new.card, ''));
 END""",
     f"""
-CREATE TRIGGER customer_fts_update AFTER UPDATE OF name, phone, email, card ON customer BEGIN
+CREATE TRIGGER customer_fts_update AFTER UPDATE OF search_name, phone, email, card ON customer
+BEGIN
     DELETE FROM customer_fts WHERE rowid = old.id;
     INSERT INTO customer_fts (rowid, name, phone, email, card)
-    VALUES (new.id, new.name, {PHONE_DIGITS.format(row="new")}, new.email,
+    VALUES (new.id, new.search_name, {PHONE_DIGITS.format(row="new")}, new.email,
             coalesce(new.card, ''));
 END""",
     """
