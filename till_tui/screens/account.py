@@ -68,7 +68,7 @@ class AccountScreen(TillScreen[None]):
         yield Static(id="balances")
         yield DataTable(id="statement", cursor_type="row", zebra_stripes=True)
         yield Static(id="message")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#statement", DataTable)
