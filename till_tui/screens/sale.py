@@ -104,9 +104,7 @@ class SaleScreen(TillScreen[None]):
             self.say(_("The sale in progress was restored."))
         else:
             self.cart = self._new_cart()
-        self._show_customer()
-        self.table.show(self.cart)
-        self._refresh_totals()
+        self._show_cart()
         self._refresh_header()
         self.command.focus()
 
@@ -127,6 +125,12 @@ class SaleScreen(TillScreen[None]):
         )
         self.query_one("#sale-header", Static).update(header)
 
+    def _show_cart(self) -> None:
+        """Redraw everything after the cart was replaced (restored, resumed, paid, parked)."""
+        self._show_customer()
+        self.table.show(self.cart)
+        self._refresh_totals()
+
     def _refresh_totals(self) -> None:
         self.query_one("#totals", TotalsBar).show(self.cart)
         if self.cart.is_empty != self._shown_empty:
@@ -135,14 +139,16 @@ class SaleScreen(TillScreen[None]):
             self._shown_empty = self.cart.is_empty
             self.refresh_bindings()
 
+    @property
+    def _staff_id(self) -> int | None:
+        session = self.till.session
+        return session.cashier.id if session else None
+
     def _save(self, cart: Cart) -> bool:
         """Make `cart` current and save it as the draft; False (and a message) if saving failed."""
         self.cart = cart
-        session = self.till.session
         try:
-            self.till.services.drafts.save(
-                cart, session.cashier.id if session else None, self.tenders
-            )
+            self.till.services.drafts.save(cart, self._staff_id, self.tenders)
         except StoreError as error:
             self.say(_("The sale could not be saved: {error}").format(error=error), error=True)
             return False
@@ -338,8 +344,7 @@ class SaleScreen(TillScreen[None]):
         from till_tui.screens.parked import ParkDialog
 
         services = self.till.services
-        session = self.till.session
-        staff_id = session.cashier.id if session else None
+        staff_id = self._staff_id
         try:
             parked = services.drafts.parked()
         except StoreError as error:
@@ -363,14 +368,11 @@ class SaleScreen(TillScreen[None]):
                     self.say(_("Parked sale resumed."))
             except (StoreError, ValueError) as error:
                 self.say(str(error), error=True)
-            self._show_customer()
-            self.table.show(self.cart)
-            self._refresh_totals()
+            self._show_cart()
 
         self.app.push_screen(ParkDialog(parked, self.cart), chosen)
 
     def action_pay(self) -> None:
-
         if self.cart.is_empty:
             return
         self.app.push_screen(PaymentScreen(self.cart, self.tenders), self.paid)
@@ -389,9 +391,7 @@ class SaleScreen(TillScreen[None]):
         self.tenders = ()
         config = self.till.config.till
         self.cart = self._new_cart()
-        self._show_customer()
-        self.table.show(self.cart)
-        self._refresh_totals()
+        self._show_cart()
         self._refresh_header()
         self.say(
             _("Sale N° {number} completed. Change: {change}").format(
