@@ -193,7 +193,8 @@ async def test_a_card_scanned_on_the_payment_screen_attaches_the_customer(app: T
         await pilot.press("f10", "1")
         await enter(pilot, JEAN_CARD)  # scanned into the amount field: not 29 billion euros
         assert "Jean DUPONT" in screen_text(pilot)
-        await enter(pilot)  # the amount field holds what is due again
+        await pilot.press("1")  # back on the method choice: cash, the due amount prefilled
+        await enter(pilot)
         await pilot.press("f10", "n")
         await settle(pilot)
 
@@ -204,3 +205,23 @@ async def test_a_card_scanned_on_the_payment_screen_attaches_the_customer(app: T
         assert rows == [], "a cash sale moves no customer money"
         row = database.execute_sql("SELECT customer_id FROM sale WHERE number = 1").fetchone()
         assert row == (sale_customer.id,), "the sale records its customer"
+
+
+async def test_a_card_scanned_while_choosing_the_method_attaches_the_customer(
+    app: TillApp,
+) -> None:
+    # No method key first: the scanner types the card's digits and Enter on the method choice.
+    # Jean's card has no "1" (cash's key) in it; Hélène's has, and the "1" picks cash first.
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, demo_barcode(1))
+        await pilot.press("f10")
+        await pilot.press(*JEAN_CARD, "enter")
+        assert "Jean DUPONT" in screen_text(pilot)
+        await pilot.press(*HELENE_CARD, "enter")
+        assert "Hélène Dupont" in screen_text(pilot)
+        await pilot.press("escape")
+        assert "Hélène Dupont" in bar(app), "the customer stays on the sale"
+        await pilot.press("f10", "1")
+        await enter(pilot, "20")  # an ordinary cash tender still works after all that
+        assert "Fully paid" in screen_text(pilot)

@@ -75,18 +75,15 @@ class PaymentScreen(TillScreen[PaymentResult]):
             self.tenders = []
         self.methods = [m for m in self.till.config.payment_methods if m.kind in SUPPORTED_KINDS]
         self.method: PaymentMethod | None = None
+        self.held_keys = ""
+        """Keys typed while choosing a method that are no method's number (a card scan?)."""
+        self.card_start = ""
+        """The keys up to the method's number: the start of a card, if a scan chose it."""
         """The method whose amount is being typed, or None while choosing a method."""
 
     def compose(self) -> ComposeResult:
         config = self.till.config.till
-        yield Static(
-            Text(
-                _("Payment · sale N° {number}").format(
-                    number=self.till.services.sales.next_number()
-                )
-            ),
-            id="payment-header",
-        )
+        yield Static(id="payment-header")
         with Horizontal(id="payment-body"):
             with Vertical(id="methods", classes="box"):
                 yield Static(Text(_("Payment methods"), style="bold"))
@@ -111,6 +108,9 @@ class PaymentScreen(TillScreen[PaymentResult]):
         for label in (_("Method"), _("Amount"), _("Tendered"), _("Change")):
             table.add_column(label)
         self.query_one("#amount", Input).display = False
+        customer_id = self.cart.customer_id
+        customers = self.till.services.customers
+        self.show_header(customers.get(customer_id).name if customer_id is not None else "")
         self.refresh_state()
         if self.dropped_tenders:
             self.say_error(
@@ -165,6 +165,40 @@ class PaymentScreen(TillScreen[PaymentResult]):
         if event.key == "f10" and not payment_state(self.total, self.tenders).complete:
             event.stop()
             self.say_error(_("The sale is not fully paid."))
+            return
+        if self.method is not None:
+            return  # typing an amount: the amount field takes the keys
+        # Choosing a method: keys that are not a method's number are kept, because a loyalty
+        # card scanned now arrives as keys ending with Enter.
+        character = event.character
+        if event.key == "enter" and self.held_keys:
+            event.stop()
+            code, self.held_keys = self.held_keys, ""
+            self.card_scanned(code)
+        elif character and len(character) == 1 and character.isalnum():
+            if character.isdigit() and 1 <= int(character) <= len(self.methods):
+                return  # a method's number: its binding chooses the method
+            event.stop()
+            event.prevent_default()
+            self.held_keys += character
+            self.prompt(_("Press the number of a payment method."))
+
+    def card_scanned(self, code: str) -> bool:
+        """Attach the customer whose card is `code`; False if no customer has it."""
+        customer = self.till.services.customers.find_by_card(code)
+        if customer is None:
+            return False
+        self.cart = self.cart.with_customer(customer.id)
+        self.show_header(customer.name)
+        return True
+
+    def show_header(self, customer: str = "") -> None:
+        header = Text(
+            _("Payment · sale N° {number}").format(number=self.till.services.sales.next_number())
+        )
+        if customer:
+            header.append("  ·  " + _("Customer: {name}").format(name=customer), style="bold")
+        self.query_one("#payment-header", Static).update(header)
 
     def say_error(self, message: str) -> None:
         self.app.bell()
@@ -184,6 +218,8 @@ class PaymentScreen(TillScreen[PaymentResult]):
             self.say_error(_("Nothing is due: press F10 to complete the sale."))
             return
         self.method = self.methods[number - 1]
+        self.card_start = self.held_keys + str(number)  # maybe the start of a scanned card
+        self.held_keys = ""
         config = self.till.config.till
         amount = self.query_one("#amount", Input)
         amount.value = editable_amount(state.due, config.currency, config.locale)
@@ -197,16 +233,11 @@ class PaymentScreen(TillScreen[PaymentResult]):
         method = self.method
         if method is None:
             return
-        customer = self.till.services.customers.find_by_card(event.value.strip())
-        if customer is not None:  # a loyalty card scanned while the amount was being typed
-            self.cart = self.cart.with_customer(customer.id)
-            self.prompt(_("Customer: {name}").format(name=customer.name))
-            event.input.value = editable_amount(
-                payment_state(self.total, self.tenders).due,
-                self.till.config.till.currency,
-                self.till.config.till.locale,
-            )
-            event.input.select_all()
+        text = event.value.strip()
+        # A loyalty card scanned into the amount field, or whose first digit chose this method.
+        start = self.card_start
+        if self.card_scanned(text) or (start and self.card_scanned(start + text)):
+            self.stop_typing()
             return
         due = payment_state(self.total, self.tenders).due
         try:
@@ -223,6 +254,7 @@ class PaymentScreen(TillScreen[PaymentResult]):
 
     def stop_typing(self) -> None:
         self.method = None
+        self.card_start = ""
         amount = self.query_one("#amount", Input)
         amount.display = False
         self.set_focus(None)
