@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.tmux import Pane, till_command
 from tests.escpos_text import receipts_in
-from till_tui.demo import demo_barcode
+from till_tui.demo import DEMO_CUSTOMERS, demo_barcode
 
 pytestmark = pytest.mark.e2e
 
@@ -130,3 +130,18 @@ def test_scans_in_one_burst_stay_apart(panes: list[Pane], tmp_path: Path) -> Non
     ]
     assert rows == [["2", "1,50", "3,00"], ["1", "1,20", "1,20"]]
     assert "Code inconnu" not in screen
+
+
+def test_a_card_scanned_on_the_payment_screen_attaches_the_customer(
+    panes: list[Pane], tmp_path: Path
+) -> None:
+    # Hélène's card holds a "1", cash's key: in one burst the "1" must not eat the scan.
+    pane = start_demo(panes, tmp_path / "demo")
+    log_in(pane, first_time=True)
+    scan(pane, ESPRESSO)
+    pane.wait_for("Café expresso")
+    pane.keys("F10")
+    pane.wait_for("Modes de paiement")
+    pane.burst(DEMO_CUSTOMERS[0][1], "Enter")
+    screen = pane.wait_for("Client : Hélène Dupont")
+    assert "Code inconnu" not in screen and "Carte inconnue" not in screen

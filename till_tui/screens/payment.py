@@ -160,28 +160,45 @@ class PaymentScreen(TillScreen[PaymentResult]):
             return True if self.tenders and self.method is None else None
         return True
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # F10 is dimmed until the sale is paid, so its binding does not run: say why instead.
         if event.key == "f10" and not payment_state(self.total, self.tenders).complete:
             event.stop()
             self.say_error(_("The sale is not fully paid."))
             return
         if self.method is not None:
-            return  # typing an amount: the amount field takes the keys
+            amount = self.query_one("#amount", Input)
+            if self.focused is not amount:
+                # The focus moves to the amount field after the keys already queued (a scan's):
+                # give them to the field ourselves, in order.
+                event.stop()
+                event.prevent_default()
+                if event.key == "enter":
+                    await amount.action_submit()
+                elif event.is_printable and event.character:
+                    if amount.selection.is_empty:
+                        amount.insert_text_at_cursor(event.character)
+                    else:
+                        amount.replace(event.character, *amount.selection)
+            return
         # Choosing a method: keys that are not a method's number are kept, because a loyalty
         # card scanned now arrives as keys ending with Enter.
         character = event.character
         if event.key == "enter" and self.held_keys:
             event.stop()
             code, self.held_keys = self.held_keys, ""
-            self.card_scanned(code)
+            if not self.card_scanned(code):
+                self.say_error(_("Unknown card: {code}").format(code=code))
         elif character and len(character) == 1 and character.isalnum():
-            if character.isdigit() and 1 <= int(character) <= len(self.methods):
-                return  # a method's number: its binding chooses the method
             event.stop()
             event.prevent_default()
-            self.held_keys += character
-            self.prompt(_("Press the number of a payment method."))
+            if character.isdigit() and 1 <= int(character) <= len(self.methods):
+                # Here, not through the binding: Textual runs bindings after the keys queued
+                # behind them, and a scan's next keys must reach the amount field.
+                self.action_method(int(character))
+            else:
+                self.held_keys += character
+                self.prompt(_("Press the number of a payment method."))
 
     def card_scanned(self, code: str) -> bool:
         """Attach the customer whose card is `code`; False if no customer has it."""
