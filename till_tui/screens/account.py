@@ -10,9 +10,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from till_tui.config import PaymentMethod
-from till_tui.domain.account import AccountReceipt
+from till_tui.domain.account import AccountReceipt, StatementLine
 from till_tui.domain.account_receipt import KIND_LABELS
 from till_tui.domain.customer import Customer
+from till_tui.domain.ledger import Balances
 from till_tui.domain.money import format_amount, format_money
 from till_tui.domain.staff import StaffMember
 from till_tui.i18n import N_, _
@@ -82,14 +83,20 @@ class AccountScreen(TillScreen[None]):
         config = self.till.config.till
         return format_money(amount, config.currency, config.locale)
 
-    def refresh_account(self) -> None:
+    def read_account(self) -> tuple[Balances, list[StatementLine]] | None:
+        """The customer's balances and statement; None (and a message) if the store failed."""
         accounts = self.till.services.accounts
         try:
-            balances = accounts.balances(self.customer.id)
-            lines = accounts.statement(self.customer.id)
+            return accounts.balances(self.customer.id), accounts.statement(self.customer.id)
         except (StoreError, ValueError) as error:
             self.say(str(error), error=True)
+            return None
+
+    def refresh_account(self) -> None:
+        account = self.read_account()
+        if account is None:
             return
+        balances, lines = account
         header = Text(_("Customer account: "))
         header.append(self.customer.name, style="bold")
         if self.customer.card:
@@ -218,14 +225,10 @@ class AccountScreen(TillScreen[None]):
         self.app.push_screen(CreditLimitDialog(balances.credit_limit), typed)
 
     def action_print_statement(self) -> None:
-        accounts = self.till.services.accounts
-        try:
-            balances = accounts.balances(self.customer.id)
-            lines = accounts.statement(self.customer.id)
-        except (StoreError, ValueError) as error:
-            self.say(str(error), error=True)
+        account = self.read_account()
+        if account is None:
             return
-        self.till.print_statement(self.customer, balances, lines)
+        self.till.print_statement(self.customer, *account)
         self.say(_("Statement sent to the printer."))
 
     def action_back(self) -> None:

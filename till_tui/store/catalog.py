@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +11,7 @@ import peewee
 from till_tui.domain.money import AmountError, parse_money, parse_percent
 from till_tui.domain.product import Product
 from till_tui.i18n import _
+from till_tui.store.csv_rows import csv_rows
 from till_tui.store.db import database, transaction
 from till_tui.store.models import Product as ProductRow
 
@@ -145,20 +144,10 @@ class Catalog:
 
 
 def _parse_products(text: str, currency: str) -> list[NewProduct]:
-    first = text.splitlines()[0] if text.strip() else ""
-    # A product row has at least 4 columns: 3 semicolons mean a French-style CSV, whose
-    # prices and names may hold commas ("Eau 1,5 L;0,95").
-    delimiter = ";" if first.count(";") >= 3 else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[NewProduct] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for line_number, cells in enumerate(reader, start=1):
-        cells = [cell.strip() for cell in cells]
-        if not any(cells):
-            continue
-        if line_number == 1 and _is_header(cells):
-            continue
+    for line_number, cells in csv_rows(text, min_columns=4, is_header=_is_header):
         problem = _check_cells(cells)
         if problem:
             errors.append(_("line {n}: {problem}").format(n=line_number, problem=problem))

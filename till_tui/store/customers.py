@@ -3,8 +3,6 @@ CSV import."""
 
 from __future__ import annotations
 
-import csv
-import io
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,6 +13,7 @@ from till_tui.domain.customer import Customer
 from till_tui.domain.money import AmountError, parse_money
 from till_tui.i18n import _
 from till_tui.store.catalog import ImportFailed, ImportResult, search_key
+from till_tui.store.csv_rows import csv_rows
 from till_tui.store.db import database, transaction
 from till_tui.store.errors import StoreError
 from till_tui.store.models import Customer as CustomerRow
@@ -221,19 +220,11 @@ class Customers:
 
 
 def _parse_customers(text: str, currency: str) -> tuple[list[dict[str, Any]], list[int]]:
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") >= max(first.count(","), 1) else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for line_number, cells in enumerate(reader, start=1):
-        cells = [cell.strip() for cell in cells]
-        if not any(cells):
-            continue
-        if line_number == 1 and _is_header(cells):
-            continue
+    for line_number, cells in csv_rows(text, min_columns=2, is_header=_is_header):
 
         def bad(problem: str, n: int = line_number) -> None:
             errors.append(_("line {n}: {problem}").format(n=n, problem=problem))
