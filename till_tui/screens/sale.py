@@ -12,13 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
 from till_tui.domain.cart import Adjustment, Cart, CartError
-from till_tui.domain.customer import Customer
 from till_tui.domain.money import QTY_UNIT, AmountError, format_money, parse_quantity
 from till_tui.domain.product import Product
 from till_tui.domain.tender import Tender
 from till_tui.i18n import N_, _
-from till_tui.screens.base import HELP_BINDING, TillScreen
+from till_tui.screens.base import HELP_BINDING
 from till_tui.screens.payment import PaymentResult, PaymentScreen
+from till_tui.screens.sale_customer import SaleCustomer
 from till_tui.store.errors import StoreError
 from till_tui.widgets.cart_table import CartTable
 from till_tui.widgets.command_line import CommandLine
@@ -28,7 +28,7 @@ from till_tui.widgets.totals import TotalsBar
 QUANTITY_PREFIX = re.compile(r"^\s*(?P<qty>\d+(?:[.,]\d{1,3})?)\s*\*\s*(?P<code>.*)$")
 
 
-class SaleScreen(TillScreen[None]):
+class SaleScreen(SaleCustomer):
     """Ring up a sale: scan or type codes, adjust lines, then F10 to pay."""
 
     CSS_PATH = "sale.tcss"
@@ -250,49 +250,6 @@ class SaleScreen(TillScreen[None]):
         self.say(_("Removed: {name}").format(name=name))
 
     # -- dialogs -----------------------------------------------------------------------------
-
-    # -- customer ----------------------------------------------------------------------------
-
-    def _new_cart(self) -> Cart:
-        """An empty sale, with the register's default customer if one is configured."""
-        card = self.till.config.till.default_customer
-        customer = self.till.services.customers.find_by_card(card) if card else None
-        return Cart(customer_id=customer.id if customer else None)
-
-    def _show_customer(self) -> None:
-        services = self.till.services
-        customer_id = self.cart.customer_id
-        customer = services.customers.get(customer_id) if customer_id is not None else None
-        balances = services.accounts.balances(customer.id) if customer else None
-        self.query_one("#customer", CustomerBar).show(customer, balances)
-
-    def attach(self, customer: Customer) -> None:
-        """Attach `customer` to the sale (from a card scan or the customer search)."""
-        self._save(self.cart.with_customer(customer.id))
-        self._show_customer()
-        self.say(_("Customer: {name}").format(name=customer.name))
-
-    def action_customer(self) -> None:
-        from till_tui.screens.customer_search import CustomerSearch
-
-        def chosen(customer: Customer | None) -> None:
-            if customer is not None:
-                self.attach(customer)
-
-        self.app.push_screen(CustomerSearch(), chosen)
-
-    def action_account(self) -> None:
-        from till_tui.screens.account import AccountScreen
-        from till_tui.screens.customer_search import CustomerSearch
-
-        def open_account(customer: Customer | None) -> None:
-            if customer is not None:
-                self.app.push_screen(AccountScreen(customer), lambda _: self._show_customer())
-
-        if self.cart.customer_id is None:
-            self.app.push_screen(CustomerSearch(), open_account)
-        else:
-            open_account(self.till.services.customers.get(self.cart.customer_id))
 
     def action_search(self) -> None:
         from till_tui.screens.product_search import ProductSearch
