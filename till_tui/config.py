@@ -76,6 +76,10 @@ class PrinterConfig:
     """python-escpos printer profile name; empty for the generic one."""
     codepage: str = "CP858"
     """Code page that prints accents and the euro sign."""
+    drawer: bool = True
+    """A cash drawer is plugged into the printer: it opens after a sale paid partly in cash."""
+    drawer_pin: int = 2
+    """The printer's drawer kick-out pin: 2 or 5."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,34 @@ class ScannerConfig:
     """evdev device paths of barcode scanners; empty to detect them."""
     customer_card_prefix: str = ""
     """Codes starting with this prefix are customer cards."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmailConfig:
+    """The SMTP server that sends e-mailed receipts (write the sender as `from`)."""
+
+    host: str = ""
+    """SMTP server name; empty: receipts cannot be e-mailed."""
+    port: int = 587
+    """587 with starttls, 465 with ssl, 25 for a local relay."""
+    starttls: bool = True
+    """Upgrade the connection with STARTTLS before logging in."""
+    ssl: bool = False
+    """Connect with TLS from the start (port 465); not with starttls."""
+    user: str = ""
+    """Login name; empty: no login."""
+    password: str = ""
+    """Password (prefer password_file, readable by the till's user only)."""
+    password_file: str = ""
+    """File holding the password on its first line; relative to the config file."""
+    sender: str = ""
+    """The From address of receipts (the `from` key)."""
+    timeout: int = 10
+    """Seconds before a silent server counts as down."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +132,8 @@ class PaymentMethod:
     """Identifier of the method in an external system (e.g. the hotel's PMS)."""
     ask_last4: bool = False
     """Card: ask for the last 4 digits of the card."""
+    credit_days: int = 30
+    """Credit: days until a sale on account is due."""
 
 
 CASH = PaymentMethod(code="cash", label="Cash", kind="cash")
@@ -117,6 +151,7 @@ class Config:
     printer: PrinterConfig = field(default_factory=PrinterConfig)
     scanner: ScannerConfig = field(default_factory=ScannerConfig)
     payment_methods: tuple[PaymentMethod, ...] = (CASH,)
+    email: EmailConfig = field(default_factory=EmailConfig)
 
     def resolve(self, relative: str) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -153,7 +188,7 @@ def load_config(path: Path) -> Config:
 
 def parse_config(data: dict[str, Any], *, path: Path | None, base_dir: Path) -> Config:
     """Validate parsed TOML `data` into a Config."""
-    sections = {"store", "till", "shop", "printer", "scanner", "payment_methods"}
+    sections = {"store", "till", "shop", "printer", "scanner", "payment_methods", "email"}
     for key in data:
         if key not in sections:
             raise ConfigError(path, key, f"unknown section (known: {', '.join(sorted(sections))})")
@@ -165,7 +200,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None, base_dir: Path) -> 
     _check_till(till, path)
     _check_printer(printer, path)
     methods = _payment_methods(data.get("payment_methods", []), path)
-    return Config(path, base_dir, store, till, shop, printer, scanner, methods)
+    email = _email(data.get("email", {}), path)
+    return Config(path, base_dir, store, till, shop, printer, scanner, methods, email)
 
 
 def _section(cls: Any, table: Any, name: str, path: Path | None) -> Any:
@@ -225,6 +261,8 @@ def _check_printer(printer: PrinterConfig, path: Path | None) -> None:
         raise ConfigError(path, "[printer] kind", f"{printer.kind!r} is not one of {kinds}")
     if printer.kind == "file" and not printer.path:
         raise ConfigError(path, "[printer] path", 'is required when kind = "file"')
+    if printer.drawer_pin not in (2, 5):
+        raise ConfigError(path, "[printer] drawer_pin", "must be 2 or 5")
     if not 24 <= printer.width <= 80:
         raise ConfigError(path, "[printer] width", "must be between 24 and 80 characters")
     try:
@@ -253,8 +291,54 @@ def _payment_methods(items: Any, path: Path | None) -> tuple[PaymentMethod, ...]
             raise ConfigError(path, f"{key} code", "code and label must not be empty")
         if any(m.code == method.code for m in methods):
             raise ConfigError(path, f"{key} code", f"{method.code!r} is used twice")
+        _check_method(method, key, methods, path)
         methods.append(method)
     cash = [m for m in methods if m.kind == "cash"]
     others = [m for m in methods if m.kind != "cash"]
     # Cash is always first (key 1) and cannot be disabled.
-    return (cash[0] if cash else CASH, *cash[1:], *others)
+    result = (cash[0] if cash else CASH, *cash[1:], *others)
+    if len(result) > 9:
+        raise ConfigError(path, "payment_methods", "at most 9 methods (keys 1 to 9), cash included")
+    return result
+
+
+def _check_method(
+    method: PaymentMethod, key: str, earlier: list[PaymentMethod], path: Path | None
+) -> None:
+    if method.ask_last4 and method.kind != "card":
+        raise ConfigError(path, f"{key} ask_last4", "is only for card methods")
+    if method.requires_reference and method.kind not in ("external", "other"):
+        raise ConfigError(
+            path, f"{key} requires_reference", "is only for external and other methods"
+        )
+    if method.external_id and method.kind != "external":
+        raise ConfigError(path, f"{key} external_id", "is only for external methods")
+    if not 0 <= method.credit_days <= 366:
+        raise ConfigError(path, f"{key} credit_days", "must be between 0 and 366")
+    if method.kind in ("prepaid", "credit") and any(m.kind == method.kind for m in earlier):
+        raise ConfigError(
+            path, f"{key} kind", f"only one {method.kind} method: a customer has one account"
+        )
+
+
+def _email(table: Any, path: Path | None) -> EmailConfig:
+    if isinstance(table, dict):
+        if "sender" in table:
+            raise ConfigError(path, "[email] sender", "unknown key (write the sender as `from`)")
+        table = {("sender" if key == "from" else key): value for key, value in table.items()}
+    try:
+        email: EmailConfig = _section(EmailConfig, table, "email", path)
+    except ConfigError as error:  # name the key as the file writes it
+        key = error.key.replace("] sender", "] from")
+        raise ConfigError(path, key, error.problem.replace("sender", "from")) from None
+    if email.ssl and email.starttls:
+        raise ConfigError(path, "[email] ssl", "use ssl (port 465) or starttls, not both")
+    if email.password and email.password_file:
+        raise ConfigError(path, "[email] password_file", "set password or password_file, not both")
+    if not 0 < email.port < 65536:
+        raise ConfigError(path, "[email] port", "must be between 1 and 65535")
+    if email.timeout <= 0:
+        raise ConfigError(path, "[email] timeout", "must be more than zero")
+    if email.host and "@" not in email.sender:
+        raise ConfigError(path, "[email] from", "an e-mail address is required to send receipts")
+    return email

@@ -145,7 +145,10 @@ def test_a_completed_sale_writes_everything_and_clears_the_draft(till: Till) -> 
     assert journal[-1][1] == till.cashier.id
     assert payload["number"] == 1
     assert payload["total"] == 1152
-    assert payload["tenders"] == [["card", 500, 500, 0], ["cash", 652, 2000, 1348]]
+    assert payload["tenders"] == [
+        ["card", 500, 500, 0, "", ""],
+        ["cash", 652, 2000, 1348, "", ""],
+    ]
     assert [line[0] for line in payload["lines"]] == [
         croissant.barcode,
         expresso.barcode,

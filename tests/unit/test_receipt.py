@@ -163,7 +163,7 @@ def test_card_and_cash_with_reference() -> None:
     card = ReceiptTender("Card", 1000, 1000, 0, "AUTH 123456")
     receipt = replace(receipt, tenders=(card, *receipt.tenders[1:]))
     all_text = texts(layout_receipt(receipt, width=32, currency="EUR", locale="en_US"))
-    assert re.fullmatch(r"Card +10\.00", all_text[all_text.index("  AUTH 123456") - 1])
+    assert re.fullmatch(r"Card +10\.00", all_text[all_text.index("  Ref. AUTH 123456") - 1])
     assert re.fullmatch(r"Cash +20\.00", next(t for t in all_text if t.startswith("Cash ")))
     assert re.fullmatch(r"Change +9\.39", next(t for t in all_text if t.startswith("Change")))
 

@@ -65,6 +65,16 @@ class ReceiptTender:
     tendered: int
     change: int
     reference: str = ""
+    last4: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptCustomer:
+    """The customer of a sale and their account right after it (None: not shown)."""
+
+    name: str
+    prepaid: int | None = None
+    credit_available: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +97,8 @@ class Receipt:
     change: int
     note: str = ""
     title: str = ""
-    """Printed big on top, e.g. "DUPLICATE"."""
+    """Printed big on top, e.g. "DUPLICATA 1"."""
+    customer: ReceiptCustomer | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +244,15 @@ def _vat_table(out: Layout, vat: Sequence[VatLine]) -> None:
         out.rows.append(Row(text))
 
 
+def _customer(out: Layout, customer: ReceiptCustomer) -> None:
+    out.blank()
+    out.text(_("Customer: {name}").format(name=customer.name))
+    if customer.prepaid is not None:
+        out.pair("  " + _("Prepaid balance"), out.amount(customer.prepaid))
+    if customer.credit_available is not None:
+        out.pair("  " + _("Credit available"), out.amount(customer.credit_available))
+
+
 def layout_receipt(receipt: Receipt, *, width: int, currency: str, locale: str) -> tuple[Row, ...]:
     """The rows of a French-style till receipt for paper `width` characters wide (32, 42, 48...)."""
     if width < MIN_WIDTH:
@@ -255,10 +275,14 @@ def layout_receipt(receipt: Receipt, *, width: int, currency: str, locale: str) 
         out.blank()
     for tender in receipt.tenders:
         out.pair(tender.label, out.amount(tender.tendered or tender.amount))
+        if tender.last4:
+            out.text(_("Card **** {last4}").format(last4=tender.last4), indent="  ")
         if tender.reference:
-            out.text(tender.reference, indent="  ")
+            out.text(_("Ref. {reference}").format(reference=tender.reference), indent="  ")
     if receipt.change:
         out.pair(_("Change"), out.amount(receipt.change))
+    if receipt.customer is not None:
+        _customer(out, receipt.customer)
     if receipt.note:
         out.blank()
         for paragraph in receipt.note.splitlines():

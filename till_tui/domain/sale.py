@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from till_tui.domain.cart import Cart, CartTotals
-from till_tui.domain.receipt import Receipt, ReceiptLine, ReceiptTender, ShopHeader
+from till_tui.domain.customer import Customer
+from till_tui.domain.ledger import Balances
+from till_tui.domain.receipt import (
+    Receipt,
+    ReceiptCustomer,
+    ReceiptLine,
+    ReceiptTender,
+    ShopHeader,
+)
 from till_tui.domain.tender import Tender
 
 
@@ -22,15 +30,32 @@ class CompletedSale:
     cart: Cart
     totals: CartTotals
     tenders: tuple[Tender, ...]
+    customer: Customer | None = None
+    balances: Balances | None = None
+    """The customer's balances right after this sale (prepaid, credit available)."""
+    copies: int = 0
+    """How many times the receipt was reprinted (the n of "DUPLICATA n")."""
 
     @property
     def change(self) -> int:
         return sum(t.change for t in self.tenders)
 
+    @property
+    def has_cash(self) -> bool:
+        return any(t.kind == "cash" for t in self.tenders)
+
 
 def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Receipt:
     """The receipt of a completed sale."""
     cart, totals = sale.cart, sale.totals
+    customer = None
+    if sale.customer is not None:
+        balances = sale.balances
+        customer = ReceiptCustomer(
+            name=sale.customer.name,
+            prepaid=balances.prepaid if balances else None,
+            credit_available=balances.available if balances and balances.has_credit else None,
+        )
     return Receipt(
         shop=shop,
         sale_number=sale.number,
@@ -55,10 +80,11 @@ def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Re
         total=totals.total,
         vat=totals.vat,
         tenders=tuple(
-            ReceiptTender(t.label, t.amount, t.tendered, t.change, t.reference)
+            ReceiptTender(t.label, t.amount, t.tendered, t.change, t.reference, t.last4)
             for t in sale.tenders
         ),
         change=sale.change,
         note=cart.note,
         title=title,
+        customer=customer,
     )

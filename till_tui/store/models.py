@@ -120,6 +120,9 @@ class Payment(BaseModel):
     tendered = peewee.BigIntegerField()
     change_given = peewee.BigIntegerField()
     reference = peewee.TextField(default="")
+    last4 = peewee.TextField(default="")
+    external_id = peewee.TextField(default="")
+    label = peewee.TextField(default="")
 
 
 class Journal(BaseModel):
@@ -183,6 +186,43 @@ class LedgerEntry(BaseModel):
     due_date = peewee.TextField(null=True)
 
 
+class ReceiptCopy(BaseModel):
+    """A reprint of a sale's receipt: `copy` is the n of "DUPLICATA n"; immutable."""
+
+    id = peewee.AutoField()
+    sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="copies")
+    copy = peewee.IntegerField()
+    created_at = UtcDateTimeField(default=now)
+    register = peewee.TextField()
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id")
+
+
+class DrawerOpening(BaseModel):
+    """The cash drawer opened without a sale; immutable."""
+
+    id = peewee.AutoField()
+    register = peewee.TextField()
+    shift = peewee.ForeignKeyField(Shift, column_name="shift_id", null=True)
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id")
+    approved_by = peewee.ForeignKeyField(Staff, column_name="approved_by")
+    created_at = UtcDateTimeField(default=now)
+    reason = peewee.TextField(default="")
+
+
+class ReceiptEmail(BaseModel):
+    """A receipt to e-mail, and where its sending stands."""
+
+    id = peewee.AutoField()
+    sale = peewee.ForeignKeyField(Sale, column_name="sale_id", backref="emails")
+    address = peewee.TextField()
+    created_at = UtcDateTimeField(default=now)
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id", null=True)
+    status = peewee.TextField(default="pending")
+    attempts = peewee.IntegerField(default=0)
+    last_error = peewee.TextField(default="")
+    sent_at = UtcDateTimeField(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Product,
     Staff,
@@ -196,4 +236,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ParkedSale,
     Customer,
     LedgerEntry,
+    ReceiptCopy,
+    DrawerOpening,
+    ReceiptEmail,
 )

@@ -1,22 +1,50 @@
 """Completing a sale: everything about it is written in ONE transaction, or nothing is.
 
-The sale, its lines, its VAT table, its payments, its journal row and its gap-free number are
-written together, and the draft is cleared in the same transaction.
+The sale, its lines, its VAT table, its payments, the ledger entries of what the customer's
+account paid (prepaid debits, credit charges with their due date), its journal row and its
+gap-free number are written together, and the draft is cleared in the same transaction. The
+account rules are checked against balances read inside that transaction: if another till
+spent the money meanwhile, nothing of the sale is written and the cashier is told why.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 
-from till_tui.domain.cart import Cart
+from till_tui.domain.cart import Adjustment, Cart, CartLine
+from till_tui.domain.customer import Customer
+from till_tui.domain.ledger import Balances
 from till_tui.domain.sale import CompletedSale
 from till_tui.domain.staff import StaffMember
-from till_tui.domain.tender import Tender, payment_state
+from till_tui.domain.tender import Tender, TenderError, check_last4, payment_state
 from till_tui.i18n import _
 from till_tui.store import journal
-from till_tui.store.db import database, transaction
-from till_tui.store.models import Draft, Payment, Sale, SaleLine, SaleVat
+from till_tui.store.db import database
+from till_tui.store.ledger_book import AccountError, run_in_transaction
+from till_tui.store.models import (
+    Draft,
+    Payment,
+    ReceiptCopy,
+    Sale,
+    SaleLine,
+    SaleVat,
+    now,
+)
+
+_SALE_SQL = (
+    "SELECT s.number, s.register, s.created_at, st.name, s.basket_rule, s.note, s.customer_id"
+    " FROM sale AS s JOIN staff AS st ON st.id = s.staff_id WHERE s.id = ?"
+)
+_LINES_SQL = (
+    "SELECT product_id, code, name, unit_price, vat_rate, quantity, adjustment"
+    " FROM sale_line WHERE sale_id = ? ORDER BY position"
+)
+_PAYMENTS_SQL = (
+    "SELECT method, kind, label, amount, tendered, change_given, reference, last4, external_id"
+    " FROM payment WHERE sale_id = ? ORDER BY position"
+)
 
 
 class SaleError(ValueError):
@@ -38,6 +66,13 @@ def _check(cart: Cart, tenders: Sequence[Tender]) -> None:
             raise SaleError(_("A tender amount is wrong."))
         if tender.change and tender.kind != "cash":
             raise SaleError(_("Only cash can give change."))
+        if tender.last4:
+            try:
+                check_last4(tender.last4)
+            except TenderError as error:
+                raise SaleError(str(error)) from None
+        if tender.on_account and cart.customer_id is None:
+            raise SaleError(_("Attach the customer first (F2 or scan the card)."))
 
 
 class Sales:
@@ -56,103 +91,269 @@ class Sales:
     def complete(
         self, cart: Cart, tenders: Sequence[Tender], *, staff: StaffMember, shift_id: int
     ) -> CompletedSale:
-        """Write the sale and everything that belongs to it in one transaction."""
+        """Write the sale and everything that belongs to it in one transaction.
+
+        Raises SaleError (a rule broken: nothing written) or StoreError (the database)."""
         _check(cart, tenders)
         totals = cart.totals()
-        with transaction():
-            number = self.next_number()
-            sale = Sale.create(
-                register=self.register,
-                number=number,
-                shift=shift_id,
-                staff=staff.id,
-                subtotal=totals.subtotal,
-                basket_adjustment=totals.basket_adjustment,
-                basket_rule=json.dumps(cart.adjustment.to_dict()) if cart.adjustment else None,
-                discount_total=totals.discount_total,
-                total=totals.total,
-                vat_total=totals.vat_total,
-                note=cart.note,
-                customer=cart.customer_id,
-            )
-            SaleLine.insert_many(
-                [
-                    {
-                        "sale": sale.id,
-                        "position": position,
-                        "product": line.product_id,
-                        "code": line.code,
-                        "name": line.name,
-                        "unit_price": line.unit_price,
-                        "quantity": line.quantity,
-                        "vat_rate": line.vat_rate,
-                        "adjustment": (
-                            json.dumps(line.adjustment.to_dict()) if line.adjustment else None
-                        ),
-                        "adjustment_amount": line.adjustment_amount,
-                        "basket_share": share,
-                        "total": amount,
-                    }
-                    for position, (line, share, amount) in enumerate(
-                        zip(cart.lines, totals.basket_shares, totals.line_totals, strict=True),
-                        start=1,
-                    )
-                ]
-            ).execute()
-            SaleVat.insert_many(
-                [
-                    {
-                        "sale": sale.id,
-                        "rate": v.rate,
-                        "base": v.base,
-                        "vat": v.vat,
-                        "total": v.total,
-                    }
-                    for v in totals.vat
-                ]
-            ).execute()
-            Payment.insert_many(
-                [
-                    {
-                        "sale": sale.id,
-                        "position": position,
-                        "method": t.method,
-                        "kind": t.kind,
-                        "amount": t.amount,
-                        "tendered": t.tendered,
-                        "change_given": t.change,
-                        "reference": t.reference,
-                    }
-                    for position, t in enumerate(tenders, start=1)
-                ]
-            ).execute()
-            journal.append(
-                self.register,
-                "sale",
-                staff.id,
-                {
-                    "number": number,
-                    "total": totals.total,
-                    "vat": [[v.rate, v.base, v.vat, v.total] for v in totals.vat],
-                    "lines": [
-                        [line.code, line.quantity, line.unit_price, amount]
-                        for line, amount in zip(cart.lines, totals.line_totals, strict=True)
-                    ],
-                    "tenders": [[t.method, t.amount, t.tendered, t.change] for t in tenders],
-                    "customer": cart.customer_id,
-                },
-            )
+
+        def work() -> tuple[Sale, Customer | None, Balances | None]:
+            sale = self._write(cart, tenders, staff, shift_id)
+            customer = balances = None
+            if cart.customer_id is not None:
+                customer, balances = self._account_entries(
+                    sale, cart.customer_id, tenders, staff, shift_id
+                )
+            journal.append(self.register, "sale", staff.id, _journal_payload(sale, cart, tenders))
             Draft.delete().where(Draft.register == self.register).execute()
+            return sale, customer, balances
+
+        try:
+            sale, customer, balances = run_in_transaction(work)
+        except AccountError as error:  # e.g. the balance was spent by another till meanwhile
+            raise SaleError(str(error)) from None
         return CompletedSale(
             id=sale.id,
-            number=number,
+            number=sale.number,
             register=self.register,
             created_at=sale.created_at,
             cashier=staff.name,
             cart=cart,
             totals=totals,
             tenders=tuple(tenders),
+            customer=customer,
+            balances=balances,
         )
+
+    def _write(
+        self, cart: Cart, tenders: Sequence[Tender], staff: StaffMember, shift_id: int
+    ) -> Sale:
+        """Insert the sale, its lines, VAT rows and payments. Inside the sale's transaction."""
+        totals = cart.totals()
+        sale = Sale.create(
+            register=self.register,
+            number=self.next_number(),
+            shift=shift_id,
+            staff=staff.id,
+            subtotal=totals.subtotal,
+            basket_adjustment=totals.basket_adjustment,
+            basket_rule=json.dumps(cart.adjustment.to_dict()) if cart.adjustment else None,
+            discount_total=totals.discount_total,
+            total=totals.total,
+            vat_total=totals.vat_total,
+            note=cart.note,
+            customer=cart.customer_id,
+        )
+        SaleLine.insert_many(
+            [
+                {
+                    "sale": sale.id,
+                    "position": position,
+                    "product": line.product_id or None,
+                    "code": line.code,
+                    "name": line.name,
+                    "unit_price": line.unit_price,
+                    "quantity": line.quantity,
+                    "vat_rate": line.vat_rate,
+                    "adjustment": (
+                        json.dumps(line.adjustment.to_dict()) if line.adjustment else None
+                    ),
+                    "adjustment_amount": line.adjustment_amount,
+                    "basket_share": share,
+                    "total": amount,
+                }
+                for position, (line, share, amount) in enumerate(
+                    zip(cart.lines, totals.basket_shares, totals.line_totals, strict=True),
+                    start=1,
+                )
+            ]
+        ).execute()
+        SaleVat.insert_many(
+            [
+                {"sale": sale.id, "rate": v.rate, "base": v.base, "vat": v.vat, "total": v.total}
+                for v in totals.vat
+            ]
+        ).execute()
+        Payment.insert_many(
+            [
+                {
+                    "sale": sale.id,
+                    "position": position,
+                    "method": t.method,
+                    "kind": t.kind,
+                    "amount": t.amount,
+                    "tendered": t.tendered,
+                    "change_given": t.change,
+                    "reference": t.reference,
+                    "label": t.label,
+                    "last4": t.last4,
+                    "external_id": t.external_id,
+                }
+                for position, t in enumerate(tenders, start=1)
+            ]
+        ).execute()
+        return sale
+
+    def _account_entries(
+        self,
+        sale: Sale,
+        customer_id: int,
+        tenders: Sequence[Tender],
+        staff: StaffMember,
+        shift_id: int,
+    ) -> tuple[Customer, Balances]:
+        """Debit the prepaid balance and charge the credit account for the sale's account
+        tenders, checked against the balances inside this transaction; the balances after."""
+        from till_tui.store.accounts import Accounts
+
+        accounts = Accounts(self.register)
+        for tender in tenders:
+            if tender.kind == "prepaid":
+                accounts.debit_prepaid(
+                    customer_id,
+                    tender.amount,
+                    staff=staff,
+                    shift_id=shift_id,
+                    sale_id=sale.id,
+                    method=tender.method,
+                    reference=tender.reference,
+                )
+            elif tender.kind == "credit":
+                due = (sale.created_at.astimezone() + timedelta(days=tender.due_days)).date()
+                accounts.charge_credit(
+                    customer_id,
+                    tender.amount,
+                    staff=staff,
+                    shift_id=shift_id,
+                    due_date=due,
+                    sale_id=sale.id,
+                    method=tender.method,
+                    reference=tender.reference,
+                )
+        return accounts.customers.get(customer_id), accounts.balances(customer_id)
+
+    # --- reading back -----------------------------------------------------------------------
+
+    def get(self, sale_id: int) -> CompletedSale:
+        """A completed sale as it was written, with its customer's balances right after it
+        and its reprint count. Raises SaleError if there is no such sale."""
+        row = database.execute_sql(_SALE_SQL, (sale_id,)).fetchone()
+        if row is None:
+            raise SaleError(_("No sale {id}.").format(id=sale_id))
+        number, register, created, cashier, basket_rule, note, customer_id = row
+        created_at = Sale.created_at.python_value(created)
+        lines = tuple(
+            CartLine(
+                product_id=product_id or 0,
+                code=code,
+                name=name,
+                unit_price=unit_price,
+                vat_rate=vat_rate,
+                quantity=quantity,
+                adjustment=Adjustment.from_dict(json.loads(rule)) if rule else None,
+            )
+            for product_id, code, name, unit_price, vat_rate, quantity, rule in (
+                database.execute_sql(_LINES_SQL, (sale_id,))
+            )
+        )
+        cart = Cart(
+            lines=lines,
+            adjustment=Adjustment.from_dict(json.loads(basket_rule)) if basket_rule else None,
+            note=note,
+            customer_id=customer_id,
+        )
+        tenders = tuple(
+            Tender(
+                method=method,
+                kind=kind,
+                label=label or method,
+                amount=amount,
+                tendered=tendered,
+                change=change,
+                reference=reference,
+                last4=last4,
+                external_id=external_id,
+            )
+            for method, kind, label, amount, tendered, change, reference, last4, external_id in (
+                database.execute_sql(_PAYMENTS_SQL, (sale_id,))
+            )
+        )
+        customer = balances = None
+        if customer_id is not None:
+            from till_tui.store.accounts import Accounts
+
+            accounts = Accounts(self.register)
+            customer = accounts.customers.get(customer_id)
+            balances = accounts.balances_after_sale(customer_id, sale_id, created_at)
+        return CompletedSale(
+            id=sale_id,
+            number=number,
+            register=register,
+            created_at=created_at,
+            cashier=cashier,
+            cart=cart,
+            totals=cart.totals(),
+            tenders=tenders,
+            customer=customer,
+            balances=balances,
+            copies=self.copies(sale_id),
+        )
+
+    def by_number(self, number: int, register: str | None = None) -> CompletedSale:
+        """The sale numbered `number` on `register` (this one by default)."""
+        row = Sale.get_or_none(
+            (Sale.register == (register or self.register)) & (Sale.number == number)
+        )
+        if row is None:
+            raise SaleError(_("No sale N° {number}.").format(number=number))
+        return self.get(row.id)
+
+    def recent(self, limit: int = 20, *, shift_id: int | None = None) -> list[CompletedSale]:
+        """The register's latest sales, newest first (of one shift, if given)."""
+        query = Sale.select(Sale.id).where(Sale.register == self.register)
+        if shift_id is not None:
+            query = query.where(Sale.shift == shift_id)
+        return [self.get(row.id) for row in query.order_by(Sale.number.desc()).limit(limit)]
+
+    def copies(self, sale_id: int) -> int:
+        """How many times the receipt of sale `sale_id` was reprinted."""
+        return int(ReceiptCopy.select().where(ReceiptCopy.sale == sale_id).count())
+
+    def record_copy(self, sale_id: int, staff: StaffMember) -> int:
+        """Record one more reprint of the sale's receipt (journaled); its number n."""
+
+        def work() -> int:
+            copy = self.copies(sale_id) + 1
+            number = Sale.get_by_id(sale_id).number
+            ReceiptCopy.create(
+                sale=sale_id, copy=copy, register=self.register, staff=staff.id, created_at=now()
+            )
+            journal.append(
+                self.register,
+                "reprint",
+                staff.id,
+                {"sale": number, "sale_id": sale_id, "copy": copy},
+            )
+            return copy
+
+        return run_in_transaction(work)
 
     def count(self) -> int:
         return int(Sale.select().where(Sale.register == self.register).count())
+
+
+def _journal_payload(sale: Sale, cart: Cart, tenders: Sequence[Tender]) -> dict[str, object]:
+    totals = cart.totals()
+    return {
+        "number": sale.number,
+        "total": totals.total,
+        "vat": [[v.rate, v.base, v.vat, v.total] for v in totals.vat],
+        "lines": [
+            [line.code, line.quantity, line.unit_price, amount]
+            for line, amount in zip(cart.lines, totals.line_totals, strict=True)
+        ],
+        "tenders": [
+            [t.method, t.amount, t.tendered, t.change, t.reference, t.last4] for t in tenders
+        ],
+        "customer": cart.customer_id,
+    }

@@ -26,7 +26,11 @@ def _load(version: int, module: str) -> Migration:
     return Migration(version, module, mod.apply)
 
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, "m0001_initial"), (2, "m0002_customers"))
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, "m0001_initial"),
+    (2, "m0002_customers"),
+    (3, "m0003_payments"),
+)
 """(version, module) of every migration, oldest first."""
 
 LATEST = MIGRATIONS[-1][0]
