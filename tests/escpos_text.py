@@ -1,8 +1,9 @@
 """A small, strict ESC/POS decoder for tests: what text would a printer put on paper?
 
 It walks the byte stream like a printer does, understands the commands python-escpos emits for
-receipts, decodes text in the code page selected with ESC t, and raises on anything else, so a
-test notices when the bytes change shape.
+receipts and the cash drawer pulse (ESC p, which prints nothing: `drawer_kicks` lists them),
+decodes text in the code page selected with ESC t, and raises on anything else, so a test
+notices when the bytes change shape.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ _ESC_ONE_ARG = {
 }
 
 
+DRAWER_PINS = {0: 2, 1: 5, 48: 2, 49: 5}
+"""ESC p m t1 t2: m -> the drawer connector pin it pulses."""
+
+
 class EscPosDecodeError(ValueError):
     """Bytes the decoder does not understand."""
 
@@ -50,6 +55,7 @@ class _Decoder:
         self.codec = DEFAULT_CODEC
         self.text: list[str] = []
         self.pages: list[str] = []
+        self.kicks: list[tuple[int, int, int]] = []
 
     def arg(self, offset: int) -> int:
         index = self.pos + offset
@@ -94,6 +100,12 @@ class _Decoder:
                 raise EscPosDecodeError(f"unknown code page ESC t {page}")
             self.codec = CODE_PAGES[page]
             self.pos += 3
+        elif command == ord("p"):
+            mode = self.arg(2)
+            if mode not in DRAWER_PINS:
+                raise EscPosDecodeError(f"unknown drawer pin ESC p {mode}")
+            self.kicks.append((DRAWER_PINS[mode], self.arg(3), self.arg(4)))
+            self.pos += 5
         elif command == ord("d"):
             self.text.append("\n" * self.arg(2))
             self.pos += 3
@@ -126,6 +138,13 @@ class _Decoder:
 def decode_escpos(data: bytes) -> str:
     """The text `data` prints, decoded in the active code page, lines separated by "\\n"."""
     return "".join(_Decoder(data).run())
+
+
+def drawer_kicks(data: bytes) -> list[tuple[int, int, int]]:
+    """The cash drawer pulses in `data`, in order: (pin 2 or 5, on time, off time in 2 ms)."""
+    decoder = _Decoder(data)
+    decoder.run()
+    return decoder.kicks
 
 
 def receipts_in(data: bytes) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -16,8 +17,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from till_tui.config import Config
-from till_tui.i18n import N_, _, set_locale
+from till_tui.i18n import N_, _, ngettext, set_locale
 from till_tui.screens.base import TillScreen, translate_bindings
+from till_tui.store.errors import StoreError
 from till_tui.store.services import Services
 
 if TYPE_CHECKING:
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from till_tui.domain.receipt import Row, ShopHeader
     from till_tui.domain.sale import CompletedSale
     from till_tui.domain.staff import StaffMember
+    from till_tui.hw.print_queue import PrintQueue
+    from till_tui.hw.printer import Printer
     from till_tui.store.shifts import OpenShift
 
 
@@ -116,20 +120,50 @@ class TillApp(App[int]):
         shop = self.config.shop
         return ShopHeader(shop.name, shop.header, shop.footer)
 
-    def print_receipt(self, sale: CompletedSale) -> None:
-        """Print `sale`'s receipt off the UI thread; a failure is shown, the sale stays."""
+    # -- receipts, the drawer and e-mail -------------------------------------------------------
+
+    @cached_property
+    def print_queue(self) -> PrintQueue:
+        """Receipts that failed to print, waiting for the cashier to retry (Ctrl+P)."""
+        from till_tui.hw.print_queue import PrintQueue
+
+        return PrintQueue()
+
+    def _printer(self) -> Printer:
+        from till_tui.hw.printer import open_printer
+
+        printer = self.config.printer
+        path = self.config.resolve(printer.path) if printer.path else None
+        return open_printer(printer.kind, path)
+
+    def sale_rows(self, sale: CompletedSale, title: str, width: int) -> Sequence[Row]:
         from till_tui.domain.receipt import layout_receipt
         from till_tui.domain.sale import receipt_for
 
         till = self.config.till
-        self._print_rows(
-            lambda width: layout_receipt(
-                receipt_for(sale, self.shop),
-                width=width,
-                currency=till.currency,
-                locale=till.locale,
-            )
+        return layout_receipt(
+            receipt_for(sale, self.shop, title=title),
+            width=width,
+            currency=till.currency,
+            locale=till.locale,
         )
+
+    def print_receipt(self, sale: CompletedSale) -> None:
+        """Print `sale`'s receipt off the UI thread; a failure is shown, the sale stays."""
+        label = _("Sale N° {number}").format(number=sale.number)
+        self._print_rows(lambda width: self.sale_rows(sale, "", width), label)
+
+    def reprint(self, sale: CompletedSale) -> int:
+        """Record and print a duplicate of `sale`'s receipt ("DUPLICATE n"); n.
+
+        Raises StoreError when the reprint cannot be recorded (then nothing is printed)."""
+        session = self.session
+        assert session is not None
+        copy = self.services.sales.record_copy(sale.id, session.cashier)
+        title = _("DUPLICATE {n}").format(n=copy)
+        label = _("Sale N° {number}").format(number=sale.number) + f" ({title})"
+        self._print_rows(lambda width: self.sale_rows(sale, title, width), label)
+        return copy
 
     def print_account_receipt(self, receipt: AccountReceipt) -> None:
         """Print a top-up, deposit or settlement receipt, like a sale's."""
@@ -139,7 +173,8 @@ class TillApp(App[int]):
         self._print_rows(
             lambda width: layout_account_receipt(
                 receipt, self.shop, width=width, currency=till.currency, locale=till.locale
-            )
+            ),
+            _("Account receipt N° {number}").format(number=receipt.number),
         )
 
     def print_statement(
@@ -160,26 +195,142 @@ class TillApp(App[int]):
                 width=width,
                 currency=till.currency,
                 locale=till.locale,
-            )
+            ),
+            _("Statement of {name}").format(name=customer.name),
         )
 
     @work(thread=True, group="printer", exit_on_error=False)
-    def _print_rows(self, layout: Callable[[int], Sequence[Row]]) -> None:
-        """Lay out, render and send one receipt in a worker thread; report a printer error."""
-        from till_tui.hw.printer import PrinterError, open_printer, render_escpos
+    def _print_rows(self, layout: Callable[[int], Sequence[Row]], label: str) -> None:
+        """Lay out, render and send one receipt in a worker thread. A receipt that does not
+        print waits in the print queue (printed in order with the next one, or by Ctrl+P)."""
+        from till_tui.hw.printer import PrinterError, render_escpos
 
         printer_config = self.config.printer
+        if printer_config.kind == "none":
+            return
         try:
             data = render_escpos(
                 layout(printer_config.width),
                 profile=printer_config.profile or None,
                 codepage=printer_config.codepage,
             )
-            path = self.config.resolve(printer_config.path) if printer_config.path else None
-            open_printer(printer_config.kind, path).send(data)
+            self.print_queue.send(self._printer(), data, label)
         except PrinterError as error:
-            message = _("Receipt not printed: {error}. The sale is saved.").format(error=error)
+            self.call_from_thread(self._printing_failed, str(error))
+        else:
+            self.call_from_thread(self.status_changed)
+
+    def _printing_failed(self, error: str) -> None:
+        self.say(
+            _("Receipt not printed: {error}. The sale is saved; Ctrl+P prints it again.").format(
+                error=error
+            ),
+            error=True,
+        )
+        self.status_changed()
+
+    def status_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, TillScreen):
+                screen.show_status()
+
+    @property
+    def status_text(self) -> str:
+        """What the status line says about the till's devices ("" when all is well)."""
+        if "print_queue" not in self.__dict__:
+            return ""
+        waiting = self.print_queue.pending
+        if not waiting:
+            return ""
+        return ngettext(
+            "{n} receipt waiting to print (Ctrl+P)",
+            "{n} receipts waiting to print (Ctrl+P)",
+            waiting,
+        ).format(n=waiting)
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def retry_printing(self) -> None:
+        """Print the receipts waiting in the queue, in order (Ctrl+P)."""
+        from till_tui.hw.printer import PrinterError
+
+        try:
+            printed = self.print_queue.retry(self._printer())
+        except PrinterError as error:
+            self.call_from_thread(self._printing_failed, str(error))
+            return
+        message = (
+            ngettext("{n} receipt printed.", "{n} receipts printed.", printed).format(n=printed)
+            if printed
+            else _("No receipt is waiting to print.")
+        )
+        self.call_from_thread(self.say, message)
+        self.call_from_thread(self.status_changed)
+
+    @work(thread=True, group="drawer", exit_on_error=False)
+    def open_drawer(self) -> None:
+        """Kick the cash drawer through the printer (never queued: now or not at all)."""
+        from till_tui.hw.printer import PrinterError, drawer_pulse
+
+        printer = self.config.printer
+        if printer.kind == "none" or not printer.drawer:
+            return
+        try:
+            data = drawer_pulse(printer.drawer_pin, profile=printer.profile or None)
+            self.print_queue.kick(self._printer(), data)
+        except PrinterError as error:
+            message = _("The cash drawer did not open: {error}").format(error=error)
             self.call_from_thread(self.say, message, error=True)
+
+    def email_receipt(self, sale: CompletedSale, address: str) -> None:
+        """E-mail `sale`'s receipt to `address`: recorded first, then sent by a worker; a
+        failure is shown and recorded, and the e-mail can be sent again from the history."""
+        from till_tui.domain.receipt import receipt_text
+
+        session = self.session
+        staff_id = session.cashier.id if session else None
+        email_id = self.services.outbox.queue(sale.id, address, staff_id)
+        width = self.config.printer.width
+        body = receipt_text(self.sale_rows(sale, "", width), width)
+        subject = _("Receipt N° {number}").format(number=sale.number)
+        if self.config.shop.name:
+            subject += f" · {self.config.shop.name}"
+        self._send_email(email_id, address, subject, body)
+
+    @work(thread=True, group="email", exit_on_error=False)
+    def _send_email(self, email_id: int, address: str, subject: str, body: str) -> None:
+        from till_tui.hw.mailer import MailError, build_message, send_message
+
+        email = self.config.email
+        try:
+            message = build_message(sender=email.sender, to=address, subject=subject, body=body)
+            path = self.config.resolve(email.password_file) if email.password_file else None
+            send_message(email, path, message)
+        except MailError as error:
+            self.call_from_thread(self._email_done, email_id, address, str(error))
+        else:
+            self.call_from_thread(self._email_done, email_id, address, "")
+
+    def _email_done(self, email_id: int, address: str, error: str) -> None:
+        outbox = self.services.outbox
+        try:
+            if error:
+                outbox.failed(email_id, error)
+            else:
+                outbox.sent(email_id)
+        except StoreError as store_error:
+            self.say(str(store_error), error=True)
+            return
+        self.status_changed()
+        if error:
+            self.say(
+                _(
+                    "Receipt not e-mailed to {address}: {error}. The sale is saved; "
+                    "send it again from the history (F8)."
+                ).format(address=address, error=error),
+                error=True,
+            )
+        else:
+            self.say(_("Receipt e-mailed to {address}.").format(address=address))
 
 
 def make_app(config: Config, *, demo_hint: str = "") -> TillApp:

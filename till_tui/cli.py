@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from till_tui.config import Config, ConfigError, default_config_path, load_config
-from till_tui.i18n import _, set_locale
+from till_tui.i18n import _, ngettext, set_locale
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,6 +48,33 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--pin", help="4 to 8 digits (asked for when left out)")
     add.add_argument("--role", choices=["cashier", "manager"], default="cashier")
+
+    export = commands.add_parser("export", help="export payments for the accountant (CSV)")
+    export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    pay = export_commands.add_parser(
+        "payments",
+        help="one CSV row per payment of the sales of a period",
+        description="Write one CSV row per payment of the sales made between two local dates"
+        " (both included): sale_number, date, register, staff, customer, method, amount,"
+        " reference, external_id. With no dates: today.",
+    )
+    pay.add_argument("--method", metavar="CODE", help="only this payment method (default: all)")
+    pay.add_argument(
+        "--from", dest="first", metavar="YYYY-MM-DD", help="first date (default: the --to date)"
+    )
+    pay.add_argument(
+        "--to", dest="last", metavar="YYYY-MM-DD", help="last date, included (default: today)"
+    )
+    pay.add_argument("--register", metavar="CODE", help="only this register (default: all)")
+    pay.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (default: standard output)"
+    )
+    pay.add_argument(
+        "--excel",
+        action="store_true",
+        help="for Excel: UTF-8 with a BOM; where the locale writes 12,50 (fr_FR),"
+        " fields separated by ';' and amounts with a decimal comma",
+    )
     return parser
 
 
@@ -63,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(config, args.file, args.what)
         if args.command == "staff":
             return _staff_add(config, args.name, args.pin, args.role)
+        if args.command == "export":
+            return _export_payments(config, args)
         return _run(config)
     except ConfigError as error:
         return _fail(str(error), 2)
@@ -141,6 +175,141 @@ def _staff_add(config: Config, name: str, pin: str | None, role: str) -> int:
         return _fail(str(error))
     role = _("manager") if member.is_manager else _("cashier")
     print(_("{name} added as {role}").format(name=member.name, role=role))
+    return 0
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date(option: str, text: str) -> date:
+    """A YYYY-MM-DD date given to `option`; ValueError with a message for the user."""
+    try:
+        if _DATE.match(text.strip()):
+            return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    raise ValueError(
+        _("{option}: not a valid date: {text} (expected YYYY-MM-DD, e.g. 2026-11-24)").format(
+            option=option, text=text
+        )
+    )
+
+
+def _export_payments(config: Config, args: argparse.Namespace) -> int:
+    from till_tui.store import exports
+    from till_tui.store.errors import StoreError
+
+    try:
+        last = _date("--to", args.last) if args.last is not None else date.today()
+        first = _date("--from", args.first) if args.first is not None else last
+    except ValueError as error:
+        return _fail(str(error))
+    if first > last:
+        return _fail(
+            _("--from {first} is after --to {last}").format(
+                first=first.isoformat(), last=last.isoformat()
+            )
+        )
+    decimal, delimiter = ".", ","
+    if args.excel:
+        from babel.numbers import get_decimal_symbol
+
+        if get_decimal_symbol(config.till.locale) == ",":
+            decimal, delimiter = ",", ";"
+    try:
+        _open_services(config)
+        problem = _export_filters_problem(config, args.method, args.register)
+        if problem:
+            return _fail(problem)
+        rows = exports.payments(first, last, method=args.method, register=args.register)
+
+        def write(out: TextIO) -> int:
+            if args.excel:
+                out.write("\ufeff")  # the BOM that tells Excel the file is UTF-8
+            return exports.write_payments_csv(
+                out, rows, currency=config.till.currency, delimiter=delimiter, decimal=decimal
+            )
+
+        if args.output is None or args.output == "-":
+            return _write_stdout(write)
+        count = _write_file(Path(args.output), write)
+    except StoreError as error:
+        return _fail(str(error))
+    except OSError as error:
+        path = args.output if args.output not in (None, "-") else _("standard output")
+        return _fail(
+            _("cannot write {path}: {error}").format(path=path, error=error.strerror or error)
+        )
+    print(
+        ngettext("{n} payment written to {path}", "{n} payments written to {path}", count).format(
+            n=count, path=args.output
+        )
+    )
+    return 0
+
+
+def _export_filters_problem(config: Config, method: str | None, register: str | None) -> str:
+    """Why --method or --register cannot be exported ("" if they can). A method no longer in
+    the config but found in the payments is exported, with a warning."""
+    from till_tui.store import exports
+
+    if method is not None:
+        configured = [m.code for m in config.payment_methods]
+        if method not in configured:
+            recorded = exports.methods_in_data()
+            if method not in recorded:
+                known = configured + [code for code in recorded if code not in configured]
+                return _("unknown payment method {code} (known: {codes})").format(
+                    code=method, codes=", ".join(known)
+                )
+            _warn(
+                _(
+                    "the payment method {code} is not in the configuration;"
+                    " its recorded payments are exported all the same"
+                ).format(code=method)
+            )
+    if register is not None and register != config.till.register:
+        registers = exports.registers_in_data()
+        if register not in registers:
+            known = [config.till.register] + [r for r in registers if r != config.till.register]
+            return _("unknown register {code} (known: {codes})").format(
+                code=register, codes=", ".join(known)
+            )
+    return ""
+
+
+def _warn(message: str) -> None:
+    print(f"till: {message}", file=sys.stderr)
+
+
+def _write_file(path: Path, write: Callable[[TextIO], int]) -> int:
+    """Write to `path` with `write`; a file left half-written by an error is removed."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        try:
+            return write(out)
+        except BaseException:
+            out.close()
+            if path.is_file():
+                path.unlink()
+            raise
+
+
+def _write_stdout(write: Callable[[TextIO], int]) -> int:
+    """Write UTF-8 to standard output, whatever the terminal's encoding; a reader that stops
+    early (`| head`) is not an error."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # stdout replaced by a text stream
+        write(sys.stdout)
+        return 0
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        write(out)
+        out.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        out.detach()  # leave sys.stdout open
     return 0
 
 

@@ -130,7 +130,55 @@ width = 42
 code = "cash"
 label = "{cash}"
 kind = "cash"
+
+[[payment_methods]]
+code = "card"
+label = "{card}"
+kind = "card"
+ask_last4 = true
+
+[[payment_methods]]
+code = "prepaid"
+label = "{prepaid}"
+kind = "prepaid"
+
+[[payment_methods]]
+code = "account"
+label = "{account}"
+kind = "credit"
+credit_days = 30
+
+[[payment_methods]]
+code = "room"
+label = "{room}"
+kind = "external"
+requires_reference = true
+external_id = "PMS-ROOM"
+
+[[payment_methods]]
+code = "cheque"
+label = "{cheque}"
+kind = "other"
 """
+
+METHOD_LABELS = {
+    "fr": {
+        "cash": "Espèces",
+        "card": "Carte",
+        "prepaid": "Cagnotte",
+        "account": "Compte client",
+        "room": "Chambre",
+        "cheque": "Chèque",
+    },
+    "en": {
+        "cash": "Cash",
+        "card": "Card",
+        "prepaid": "Prepaid",
+        "account": "On account",
+        "room": "Room",
+        "cheque": "Cheque",
+    },
+}
 
 
 def demo_store(folder: Path, *, reset: bool = False, locale: str = "fr_FR") -> DemoStore:
@@ -145,8 +193,8 @@ def demo_store(folder: Path, *, reset: bool = False, locale: str = "fr_FR") -> D
     folder.mkdir(parents=True, exist_ok=True)
     config_path = folder / "config.toml"
     if not config_path.exists():
-        cash = "Espèces" if locale.startswith("fr") else "Cash"
-        config_path.write_text(CONFIG_TEMPLATE.format(locale=locale, cash=cash), "utf-8")
+        labels = METHOD_LABELS["fr" if locale.startswith("fr") else "en"]
+        config_path.write_text(CONFIG_TEMPLATE.format(locale=locale, **labels), "utf-8")
     config = load_config(config_path)
     services = Services.open(config)
     if services.catalog.count() == 0:

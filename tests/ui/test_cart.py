@@ -127,11 +127,12 @@ async def test_pay_and_discount_wait_for_a_first_item(app: TillApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_selling(pilot)
 
-        *_above, hint, footer = screen_text(pilot).splitlines()
-        labels = ("f1 Help", "f2 Customer", "f3 Find", "f4 Discount", "f5 Note", "f6 Park")
-        for label in (*labels, "f7 Account", "f10 Pay"):
+        *_above, first, second = screen_text(pilot).splitlines()
+        footer = first + " " + second
+        labels = ("F1 Help", "F2 Customer", "F3 Find", "F4 Discount", "F5 Note", "F6 Park")
+        for label in (*labels, "F7 Account", "F8 History", "F10 Pay", "^L Log out", "^O Drawer"):
             assert label in footer, f"{label!r} missing from the 80x24 footer {footer!r}"
-        assert "^L log out" in hint, "Ctrl+L is named on the line above the footer"
+        assert "^P" not in footer, "the print queue key shows only while receipts wait"
 
         assert screen.check_action("pay", ()) is None, "shown dimmed"
         assert screen.check_action("adjust", ()) is None

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import CASHIER_PIN, write_config
+from tests.escpos_text import receipts_in
 from tests.ui.helpers import (
     SIZE,
     BellCounter,
@@ -116,7 +117,10 @@ async def sell_one_espresso_and_print(pilot: Pilot[Any]) -> None:
     await pilot.press("f10", "1")
     await enter(pilot, "5")
     await pilot.press("f10")
+    await settle(pilot)
     assert showing(pilot.app, ReceiptChoice)
+    # The drawer behind the same printer did not open either: the cashier is told at once.
+    assert "The cash drawer did not open" in message(pilot)
     await pilot.press("p")
     await settle(pilot)
 
@@ -136,12 +140,26 @@ async def test_a_printer_failure_never_loses_the_sale(broken_printer: Config) ->
             assert app.services.sales.count() == number, "the sale is saved, printed or not"
             assert "Receipt not printed" in message(pilot)
             assert "The sale is saved" in message(pilot)
-            assert bells.count == number, "each failed print rings"
+            assert "Ctrl+P prints it again" in message(pilot)
+            assert bells.count == 2 * number, "each failed print and drawer kick rings"
             assert cart(pilot).is_empty
 
         header = sale_screen(pilot).query_one("#sale-header", Static)
+        assert "2 receipts waiting to print (Ctrl+P)" in static_text(header)
         assert "next sale N° 3" in static_text(header)
         assert not broken_printer.resolve("missing").exists()
+
+        # The printer is back: Ctrl+P prints the waiting receipts, in order, once each.
+        receipts = broken_printer.resolve(broken_printer.printer.path)
+        receipts.parent.mkdir(parents=True)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert "2 receipts printed" in message(pilot)
+        assert [r.count("Sale N°") for r in receipts_in(receipts.read_bytes())] == [1, 1]
+        assert [r for r in receipts_in(receipts.read_bytes()) if "Sale N° 1" in r]
+        printed = receipts_in(receipts.read_bytes())
+        assert "Sale N° 1" in printed[0] and "Sale N° 2" in printed[1]
+        assert "waiting" not in static_text(header)
 
         await scan(pilot, CROISSANT)
         assert cart_rows(pilot) == [("Croissant au beurre", "1", "1.20", "1.20")]

@@ -118,3 +118,59 @@ def test_broken_toml_says_where(tmp_path: Path) -> None:
 def test_a_missing_file_points_to_the_demo(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="till demo"):
         load_config(tmp_path / "nowhere.toml")
+
+
+def test_the_email_section_reads_from_as_the_sender(tmp_path: Path) -> None:
+    config = load_config(
+        write_config(
+            tmp_path,
+            '[email]\nhost = "smtp.exemple.fr"\nport = 465\nssl = true\nstarttls = false\n'
+            'user = "till"\npassword_file = "secrets/smtp"\n'
+            'from = "Boutique <tickets@exemple.fr>"\n',
+        )
+    )
+    email = config.email
+    assert email.enabled
+    assert email.sender == "Boutique <tickets@exemple.fr>"
+    assert email.host == "smtp.exemple.fr"
+    assert email.port == 465
+    assert email.ssl
+    assert not email.starttls
+    assert email.user == "till"
+    assert config.resolve(email.password_file) == tmp_path / "secrets" / "smtp"
+
+
+def test_without_an_email_section_receipts_cannot_be_mailed(tmp_path: Path) -> None:
+    email = load_config(write_config(tmp_path, "")).email
+    assert not email.enabled
+    assert (email.port, email.starttls, email.ssl, email.timeout) == (587, True, False, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "problem"),
+    [
+        ("[email]\nhots = 'smtp.exemple.fr'\n", "[email] hots", "unknown key"),
+        ("[email]\nsender = 'a@exemple.fr'\n", "[email] sender", "`from`"),
+        ("[email]\nfrom = 7\n", "[email] from", "string"),
+        ("[email]\nssl = true\nstarttls = true\n", "[email] ssl", "not both"),
+        (
+            "[email]\npassword = 'x'\npassword_file = 'smtp.txt'\n",
+            "[email] password_file",
+            "not both",
+        ),
+        ("[email]\nhost = 'smtp.exemple.fr'\n", "[email] from", "address is required"),
+        ("[email]\nhost = 'smtp.exemple.fr'\nfrom = 'tickets'\n", "[email] from", "required"),
+        ("[email]\nport = 0\n", "[email] port", "between 1 and 65535"),
+        ("[email]\ntimeout = 0\n", "[email] timeout", "more than zero"),
+        ("email = 'smtp.exemple.fr'\n", "email", "table"),
+    ],
+)
+def test_a_bad_email_setting_names_the_key(
+    tmp_path: Path, text: str, key: str, problem: str
+) -> None:
+    path = write_config(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.path == path
+    assert caught.value.key == key
+    assert problem in caught.value.problem

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.escpos_text import EscPosDecodeError, decode_escpos, receipts_in
+from tests.escpos_text import EscPosDecodeError, decode_escpos, drawer_kicks, receipts_in
 from till_tui.domain.cart import Adjustment
 from till_tui.domain.receipt import (
     Receipt,
@@ -24,6 +24,7 @@ from till_tui.hw.printer import (
     FilePrinter,
     NoPrinter,
     PrinterError,
+    drawer_pulse,
     open_printer,
     render_escpos,
 )
@@ -106,12 +107,46 @@ def test_render_refuses_unknown_profile_and_code_page() -> None:
 
 def test_decoder_is_strict() -> None:
     with pytest.raises(EscPosDecodeError):
-        decode_escpos(b"\x1b\x70\x00\x19\xfa")  # cash drawer kick: not a receipt command
+        decode_escpos(b"\x1bp\x02\x19\xfa")  # cash drawer kick on no known pin
+    with pytest.raises(EscPosDecodeError):
+        decode_escpos(b"\x1bp\x00\x19")  # drawer kick cut short
+    with pytest.raises(EscPosDecodeError):
+        decode_escpos(b"\x1bq\x00")  # unknown command
     with pytest.raises(EscPosDecodeError):
         decode_escpos(b"\x1bt")  # cut short
     with pytest.raises(EscPosDecodeError):
         decode_escpos(b"abc\rdef")
     assert decode_escpos(b"\x1bt\x13\xd5\x1b@\xd5\n") == "€╒\n"  # ESC @: back to CP437
+
+
+def test_drawer_pulse_is_esc_p_on_pin_2_or_5() -> None:
+    # ESC p m t1 t2: m = 0 (pin 2) or 1 (pin 5), 50 x 2 ms on, 50 x 2 ms off.
+    assert drawer_pulse() == b"\x1bp\x00\x32\x32"
+    assert drawer_pulse(2) == b"\x1bp\x00\x32\x32"
+    assert drawer_pulse(5) == b"\x1bp\x01\x32\x32"
+    assert drawer_pulse(5, profile="TM-T88V") == b"\x1bp\x01\x32\x32"
+    assert drawer_kicks(drawer_pulse(2)) == [(2, 50, 50)]
+    assert drawer_kicks(drawer_pulse(5)) == [(5, 50, 50)]
+    assert decode_escpos(drawer_pulse(2) + drawer_pulse(5)) == ""  # prints nothing
+
+
+def test_drawer_pulse_after_a_receipt_decodes() -> None:
+    data = render(sample_receipt(3)) + drawer_pulse(5)
+    receipts = receipts_in(data)
+    assert len(receipts) == 1 and "Sale N° 3" in receipts[0].splitlines()
+    assert drawer_kicks(data) == [(5, 50, 50)]
+    assert drawer_kicks(render(sample_receipt(3))) == []
+
+
+@pytest.mark.parametrize("pin", [0, 1, 3, 4, 6, True])
+def test_drawer_pulse_refuses_other_pins(pin: int) -> None:
+    with pytest.raises(PrinterError, match="drawer pin must be 2 or 5"):
+        drawer_pulse(pin)
+
+
+def test_drawer_pulse_refuses_an_unknown_profile() -> None:
+    with pytest.raises(PrinterError, match="unknown printer model no-such-printer"):
+        drawer_pulse(2, profile="no-such-printer")
 
 
 def test_file_printer_appends_receipts(tmp_path: Path) -> None:
@@ -147,7 +182,9 @@ def test_no_printer_and_unsupported_kinds(tmp_path: Path) -> None:
 
 
 def test_importing_the_module_does_not_import_escpos() -> None:
-    code = "import sys, till_tui.hw.printer; print('escpos' in sys.modules)"
+    code = (
+        "import sys, till_tui.hw.printer, till_tui.hw.print_queue; print('escpos' in sys.modules)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
     )

@@ -76,6 +76,17 @@ def _escpos_dummy() -> Any:
     return Dummy
 
 
+def _dummy_printer(profile: str | None) -> Any:
+    """A python-escpos Dummy printer (it collects bytes) for `profile`; raises PrinterError."""
+    dummy_class = _escpos_dummy()
+    try:
+        return dummy_class(profile=profile)
+    except KeyError as error:
+        raise PrinterError(
+            _("Printer: unknown printer model {profile}").format(profile=profile)
+        ) from error
+
+
 def render_escpos(
     rows: Sequence[Row], *, profile: str | None = None, codepage: str = "CP858", cut: bool = True
 ) -> bytes:
@@ -85,13 +96,7 @@ def render_escpos(
     and € come out right: python-escpos would otherwise pick a code page per character.
     Characters the code page lacks print as "?".
     """
-    dummy_class = _escpos_dummy()
-    try:
-        printer = dummy_class(profile=profile)
-    except KeyError as error:
-        raise PrinterError(
-            _("Printer: unknown printer model {profile}").format(profile=profile)
-        ) from error
+    printer = _dummy_printer(profile)
     encoding = codepage.upper()
     if encoding not in printer.profile.get_code_pages():
         raise PrinterError(
@@ -121,6 +126,27 @@ def render_escpos(
         printer.cut(mode="PART")  # feeds 6 lines (ESC d 6) then GS V 1
     else:
         printer.print_and_feed(FEED_LINES)
+    return bytes(printer.output)
+
+
+DRAWER_PINS = (2, 5)
+"""The printer's drawer kick-out connector pins python-escpos can pulse."""
+
+
+def drawer_pulse(pin: int = 2, *, profile: str | None = None) -> bytes:
+    """ESC/POS bytes that open a cash drawer plugged into the printer, on drawer `pin` 2 or 5.
+
+    It is "ESC p m t1 t2" as python-escpos sends it: m = 0 for pin 2, 1 for pin 5, and a pulse
+    of 100 ms on, 100 ms off (t1 = t2 = 50, in units of 2 ms). Send it on its own, right away
+    (`PrintQueue.kick`): a drawer must never open minutes later. Raises PrinterError for
+    another pin or an unknown `profile`.
+    """
+    if isinstance(pin, bool) or pin not in DRAWER_PINS:
+        # config.py refuses any other [printer] drawer_pin, so only a programming error gets
+        # here: the message stays out of the cashier's catalogue.
+        raise PrinterError(f"Printer: the drawer pin must be 2 or 5, not {pin!r}")
+    printer = _dummy_printer(profile)
+    printer.cashdraw(pin)
     return bytes(printer.output)
 
 

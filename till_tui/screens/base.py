@@ -62,6 +62,10 @@ class TillScreen(Screen[ResultType]):
 
         self.app.push_screen(HelpScreen(self))
 
+    def show_status(self) -> None:
+        """The till's device status changed (e.g. receipts waiting to print): screens with a
+        status line redraw it."""
+
     def say(self, message: str, *, error: bool = False) -> None:
         """Show a message in the screen's message line (and ring the bell for an error).
 

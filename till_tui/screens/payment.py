@@ -1,9 +1,15 @@
-"""The payment screen: choose a method with its number, type the amount, Enter; F10 completes."""
+"""The payment screen: choose a method with its number, type the amount, Enter; F10 completes.
+
+Every configured method is offered in the merchant's order, cash first. A card may ask for its
+last 4 digits, an external or other method for a reference, after the amount. Prepaid and
+credit pay from the attached customer's account (the customer search opens if none is
+attached); a prepaid balance short of what is due can be topped up right here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.text import Text
 from textual import events, on
@@ -14,6 +20,8 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from till_tui.config import PaymentMethod
 from till_tui.domain.cart import Cart
+from till_tui.domain.customer import Customer
+from till_tui.domain.ledger import Balances
 from till_tui.domain.money import (
     AmountError,
     editable_amount,
@@ -22,15 +30,26 @@ from till_tui.domain.money import (
     parse_money,
 )
 from till_tui.domain.sale import CompletedSale
-from till_tui.domain.tender import Tender, TenderError, make_tender, payment_state
+from till_tui.domain.tender import (
+    ACCOUNT_KINDS,
+    OverAvailable,
+    Tender,
+    TenderError,
+    check_last4,
+    check_reference,
+    make_tender,
+    payment_state,
+    used_from_account,
+)
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.store.errors import StoreError
 from till_tui.store.sales import SaleError
 from till_tui.widgets.big_amount import BigAmount
 
-SUPPORTED_KINDS = ("cash",)
-"""Payment kinds this version takes; the others come with split payments."""
+Step = Literal["amount", "last4", "reference"]
+MONEY_IN_KINDS = ("cash", "card", "external", "other")
+"""Kinds that can take a top-up of the prepaid balance."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +58,10 @@ class PaymentResult:
 
     sale: CompletedSale | None
     tenders: tuple[Tender, ...]
-    print_receipt: bool = False
+    receipt: str = "none"
+    """print, email or none."""
+    email: str = ""
+    """The address to e-mail the receipt to (receipt == "email")."""
     cart: Cart | None = None
     """The cart as the payment screen left it (a customer may have been attached there)."""
 
@@ -50,8 +72,10 @@ class PaymentScreen(TillScreen[PaymentResult]):
     CSS_PATH = "payment.tcss"
     HELP = N_(
         "Press the number of a payment method, check or type the amount, and Enter. "
-        "Delete removes the selected tender. F10 completes the sale when it is fully paid. "
-        "Escape goes back to the sale; the tenders are kept."
+        "A card may ask for its last 4 digits, a room charge for the room number. "
+        "Prepaid and on account pay from the customer's account (scan the card or pick the "
+        "customer). Delete removes the selected tender. F10 completes the sale when it is "
+        "fully paid. Escape goes back to the sale; the tenders are kept."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         HELP_BINDING,
@@ -73,13 +97,18 @@ class PaymentScreen(TillScreen[PaymentResult]):
         """The sale shrank below what was already paid: the tenders are taken again."""
         if self.dropped_tenders:
             self.tenders = []
-        self.methods = [m for m in self.till.config.payment_methods if m.kind in SUPPORTED_KINDS]
+        self.methods = list(self.till.config.payment_methods)
         self.method: PaymentMethod | None = None
+        """The method whose amount (or details) is being typed, or None while choosing."""
+        self.step: Step = "amount"
+        self.typed = 0
+        """The amount typed for the method, while its last 4 digits or reference are asked."""
         self.held_keys = ""
         """Keys typed while choosing a method that are no method's number (a card scan?)."""
         self.card_start = ""
         """The keys up to the method's number: the start of a card, if a scan chose it."""
-        """The method whose amount is being typed, or None while choosing a method."""
+        self.customer: Customer | None = None
+        self.balances: Balances | None = None
 
     def compose(self) -> ComposeResult:
         config = self.till.config.till
@@ -87,8 +116,8 @@ class PaymentScreen(TillScreen[PaymentResult]):
         with Horizontal(id="payment-body"):
             with Vertical(id="methods", classes="box"):
                 yield Static(Text(_("Payment methods"), style="bold"))
-                for number, method in enumerate(self.methods, start=1):
-                    yield Static(Text(f"{number}  {method.label}"), id=f"method-{number}")
+                for number in range(1, len(self.methods) + 1):
+                    yield Static(id=f"method-{number}")
             with Vertical(id="amounts", classes="box"):
                 yield Static(_("Total"), classes="label")
                 yield BigAmount(
@@ -108,20 +137,70 @@ class PaymentScreen(TillScreen[PaymentResult]):
         for label in (_("Method"), _("Amount"), _("Tendered"), _("Change")):
             table.add_column(label)
         self.query_one("#amount", Input).display = False
-        customer_id = self.cart.customer_id
-        customers = self.till.services.customers
-        self.show_header(customers.get(customer_id).name if customer_id is not None else "")
+        self.read_customer()
         self.refresh_state()
         if self.dropped_tenders:
             self.say_error(
                 _("The sale changed and is now less than was paid: take the payment again.")
             )
 
+    # -- the customer ------------------------------------------------------------------------
+
+    def read_customer(self) -> None:
+        """Read the attached customer and their balances; show them in the header and list."""
+        customer_id = self.cart.customer_id
+        services = self.till.services
+        self.customer = services.customers.get(customer_id) if customer_id is not None else None
+        self.balances = services.accounts.balances(customer_id) if customer_id is not None else None
+        self.show_header()
+        self.show_methods()
+
+    def attach(self, customer: Customer) -> None:
+        self.cart = self.cart.with_customer(customer.id)
+        self.read_customer()
+
+    def card_scanned(self, code: str) -> bool:
+        """Attach the customer whose card is `code`; False if no customer has it."""
+        customer = self.till.services.customers.find_by_card(code)
+        if customer is None:
+            return False
+        self.attach(customer)
+        return True
+
+    def available(self, kind: str) -> int | None:
+        """What the customer's account still allows for `kind` after the tenders taken."""
+        balances = self.balances
+        if balances is None:
+            return None
+        if kind == "prepaid":
+            return max(balances.prepaid - used_from_account(self.tenders, kind), 0)
+        if not balances.has_credit:
+            return 0
+        return max(balances.available - used_from_account(self.tenders, kind), 0)
+
     # -- display -----------------------------------------------------------------------------
 
     def money(self, amount: int) -> str:
         config = self.till.config.till
         return format_money(amount, config.currency, config.locale)
+
+    def show_header(self) -> None:
+        header = Text(
+            _("Payment · sale N° {number}").format(number=self.till.services.sales.next_number())
+        )
+        if self.customer is not None:
+            header.append(
+                "  ·  " + _("Customer: {name}").format(name=self.customer.name), style="bold"
+            )
+        self.query_one("#payment-header", Static).update(header)
+
+    def show_methods(self) -> None:
+        for number, method in enumerate(self.methods, start=1):
+            line = Text(f"{number}  {method.label}")
+            if method.kind in ACCOUNT_KINDS and self.balances is not None:
+                available = self.available(method.kind) or 0
+                line.append(f"  {self.money(available)}", style="dim")
+            self.query_one(f"#method-{number}", Static).update(line)
 
     def refresh_state(self) -> None:
         state = payment_state(self.total, self.tenders)
@@ -136,20 +215,38 @@ class PaymentScreen(TillScreen[PaymentResult]):
         table = self.query_one("#tenders", DataTable)
         table.clear()
         for tender in self.tenders:
+            label = Text(tender.label)
+            if tender.last4:
+                label.append(f" ****{tender.last4}", style="dim")
+            if tender.reference:
+                label.append(f" · {tender.reference}", style="dim")
             table.add_row(
-                Text(tender.label),
+                label,
                 Text(self.money(tender.amount), justify="right"),
                 Text(self.money(tender.tendered), justify="right"),
                 Text(self.money(tender.change), justify="right"),
             )
-        prompt = self.query_one("#prompt", Static)
-        if self.method is not None:
-            prompt.update(Text(_("Amount for {method}:").format(method=self.method.label)))
-        elif state.complete:
-            prompt.update(Text(_("Fully paid: F10 completes the sale."), style="bold"))
-        else:
-            prompt.update(Text(_("Press the number of a payment method.")))
+        self.show_methods()
+        self.prompt_for_step(state.complete)
         self.refresh_bindings()
+
+    def prompt_for_step(self, complete: bool) -> None:
+        method = self.method
+        if method is None:
+            if complete:
+                self.prompt(_("Fully paid: F10 completes the sale."))
+            else:
+                self.prompt(_("Press the number of a payment method."), style="")
+        elif self.step == "amount":
+            self.prompt(_("Amount for {method}:").format(method=method.label), style="")
+        elif self.step == "last4":
+            self.prompt(_("Last 4 digits of the card:"), style="")
+        elif method.requires_reference:
+            self.prompt(_("Reference for {method} (required):").format(method=method.label))
+        else:
+            self.prompt(
+                _("Reference for {method} (Enter: none):").format(method=method.label), style=""
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "complete":
@@ -159,6 +256,21 @@ class PaymentScreen(TillScreen[PaymentResult]):
         if action == "remove_tender":
             return True if self.tenders and self.method is None else None
         return True
+
+    def say_error(self, message: str) -> None:
+        self.app.bell()
+        self.prompt(message, style="bold red")
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        if error:
+            self.say_error(message)
+        else:
+            self.prompt(message)
+
+    def prompt(self, message: str, *, style: str = "bold") -> None:
+        self.query_one("#prompt", Static).update(Text(message, style=style))
+
+    # -- keys --------------------------------------------------------------------------------
 
     async def on_key(self, event: events.Key) -> None:
         # F10 is dimmed until the sale is paid, so its binding does not run: say why instead.
@@ -189,6 +301,8 @@ class PaymentScreen(TillScreen[PaymentResult]):
             code, self.held_keys = self.held_keys, ""
             if not self.card_scanned(code):
                 self.say_error(_("Unknown card: {code}").format(code=code))
+            else:
+                self.refresh_state()
         elif character and len(character) == 1 and character.isalnum():
             event.stop()
             event.prevent_default()
@@ -198,33 +312,7 @@ class PaymentScreen(TillScreen[PaymentResult]):
                 self.action_method(int(character))
             else:
                 self.held_keys += character
-                self.prompt(_("Press the number of a payment method."))
-
-    def card_scanned(self, code: str) -> bool:
-        """Attach the customer whose card is `code`; False if no customer has it."""
-        customer = self.till.services.customers.find_by_card(code)
-        if customer is None:
-            return False
-        self.cart = self.cart.with_customer(customer.id)
-        self.show_header(customer.name)
-        return True
-
-    def show_header(self, customer: str = "") -> None:
-        header = Text(
-            _("Payment · sale N° {number}").format(number=self.till.services.sales.next_number())
-        )
-        if customer:
-            header.append("  ·  " + _("Customer: {name}").format(name=customer), style="bold")
-        self.query_one("#payment-header", Static).update(header)
-
-    def say_error(self, message: str) -> None:
-        self.app.bell()
-        self.prompt(message, style="bold red")
-
-    def prompt(self, message: str, *, style: str = "bold") -> None:
-        self.query_one("#prompt", Static).update(Text(message, style=style))
-
-    # -- keys --------------------------------------------------------------------------------
+                self.prompt(_("Press the number of a payment method."), style="")
 
     def action_method(self, number: int) -> None:
         if not 1 <= number <= len(self.methods):
@@ -234,43 +322,184 @@ class PaymentScreen(TillScreen[PaymentResult]):
         if state.complete:
             self.say_error(_("Nothing is due: press F10 to complete the sale."))
             return
-        self.method = self.methods[number - 1]
-        self.card_start = self.held_keys + str(number)  # maybe the start of a scanned card
+        method = self.methods[number - 1]
+        card_start = self.held_keys + str(number)  # maybe the start of a scanned card
         self.held_keys = ""
+        if method.kind in ACCOUNT_KINDS:
+            self.account_method(method)
+            return
+        self.card_start = card_start
+        self.start_typing(method, state.due)
+
+    def account_method(self, method: PaymentMethod) -> None:
+        """Prepaid or credit: from the attached customer's account (pick the customer first)."""
+        if self.customer is None:
+            from till_tui.screens.customer_search import CustomerSearch
+
+            def chosen(customer: Customer | None) -> None:
+                if customer is not None:
+                    self.attach(customer)
+                    self.account_method(method)
+
+            self.app.push_screen(CustomerSearch(), chosen)
+            return
+        due = payment_state(self.total, self.tenders).due
+        available = self.available(method.kind) or 0
+        if method.kind == "credit":
+            if self.balances is None or not self.balances.has_credit:
+                self.say_error(_("This customer has no credit account."))
+            elif available <= 0:
+                self.say_error(_("No credit available for this customer."))
+            else:
+                self.start_typing(method, min(available, due))
+            return
+        if available >= due:
+            self.start_typing(method, due)
+            return
+        from till_tui.screens.payment_dialogs import ShortBalance
+
+        def decided(choice: str | None) -> None:
+            if choice == "topup":
+                self.top_up(method, due - available)
+            elif choice == "partial" and available > 0:
+                self.start_typing(method, available)
+
+        self.app.push_screen(ShortBalance(self.customer.name, available, due), decided)
+
+    def top_up(self, prepaid: PaymentMethod, shortfall: int) -> None:
+        """Take a top-up by another method (recorded as a top-up, not a sale), then pay."""
+        from till_tui.screens.account_dialogs import Movement, MovementDialog
+
+        session = self.till.session
+        customer = self.customer
+        assert session is not None and customer is not None
+        methods = [m for m in self.methods if m.kind in MONEY_IN_KINDS]
+
+        def taken(movement: Movement | None) -> None:
+            if movement is None:
+                return
+            try:
+                receipt = self.till.services.accounts.top_up(
+                    customer.id,
+                    movement.amount,
+                    movement.method,
+                    staff=session.cashier,
+                    shift_id=session.shift.id,
+                )
+            except (StoreError, ValueError) as error:
+                self.say_error(str(error))
+                return
+            self.till.print_account_receipt(receipt)
+            if movement.method.kind == "cash":
+                self.till.open_drawer()
+            self.read_customer()
+            due = payment_state(self.total, self.tenders).due
+            self.start_typing(prepaid, min(self.available("prepaid") or 0, due))
+            self.prompt(
+                _("Top-up of {amount} by {method} recorded (receipt N° {number}).").format(
+                    amount=self.money(receipt.amount),
+                    method=receipt.method_label,
+                    number=receipt.number,
+                )
+                + " "
+                + _("Amount for {method}:").format(method=prepaid.label)
+            )
+
+        title = _("Top up {name}'s prepaid balance").format(name=customer.name)
+        self.app.push_screen(MovementDialog(title, methods, shortfall), taken)
+
+    def start_typing(self, method: PaymentMethod, prefill: int) -> None:
+        """Show the amount field for `method`, prefilled with `prefill` and selected."""
+        self.method = method
+        self.step = "amount"
         config = self.till.config.till
         amount = self.query_one("#amount", Input)
-        amount.value = editable_amount(state.due, config.currency, config.locale)
+        amount.value = editable_amount(prefill, config.currency, config.locale) if prefill else ""
         amount.display = True
         amount.focus()
         amount.select_all()
         self.refresh_state()
 
     @on(Input.Submitted, "#amount")
-    def add_tender(self, event: Input.Submitted) -> None:
+    def submitted(self, event: Input.Submitted) -> None:
         method = self.method
         if method is None:
             return
-        text = event.value.strip()
+        if self.step == "amount":
+            self.amount_typed(method, event.value.strip())
+        else:
+            self.detail_typed(method, event.value)
+
+    def amount_typed(self, method: PaymentMethod, text: str) -> None:
         # A loyalty card scanned into the amount field, or whose first digit chose this method.
         start = self.card_start
         if self.card_scanned(text) or (start and self.card_scanned(start + text)):
             self.stop_typing()
             return
-        due = payment_state(self.total, self.tenders).due
         try:
-            typed = parse_money(event.value, self.till.config.till.currency)
-            tender = make_tender(
-                method=method.code, kind=method.kind, label=method.label, typed=typed, due=due
-            )
+            typed = parse_money(text, self.till.config.till.currency)
+            self.make(method, typed)  # checks the amount before details are asked
         except (AmountError, TenderError) as error:
-            self.say_error(str(error))
-            event.input.select_all()  # typing replaces the bad amount
+            self.refuse(error)
             return
+        self.card_start = ""
+        if method.kind == "card" and method.ask_last4:
+            self.ask(method, typed, "last4")
+        elif method.kind in ("external", "other"):
+            self.ask(method, typed, "reference")
+        else:
+            self.add(self.make(method, typed))
+
+    def ask(self, method: PaymentMethod, typed: int, step: Step) -> None:
+        self.typed = typed
+        self.step = step
+        amount = self.query_one("#amount", Input)
+        amount.value = ""
+        self.refresh_state()
+
+    def detail_typed(self, method: PaymentMethod, text: str) -> None:
+        try:
+            if self.step == "last4":
+                tender = self.make(method, self.typed, last4=check_last4(text))
+            else:
+                reference = check_reference(text, required=method.requires_reference)
+                tender = self.make(method, self.typed, reference=reference)
+        except TenderError as error:
+            self.refuse(error)
+            return
+        self.add(tender)
+
+    def make(
+        self, method: PaymentMethod, typed: int, *, last4: str = "", reference: str = ""
+    ) -> Tender:
+        due = payment_state(self.total, self.tenders).due
+        return make_tender(
+            method=method.code,
+            kind=method.kind,
+            label=method.label,
+            typed=typed,
+            due=due,
+            reference=reference,
+            last4=last4,
+            external_id=method.external_id,
+            due_days=method.credit_days,
+            available=self.available(method.kind) if method.kind in ACCOUNT_KINDS else None,
+        )
+
+    def refuse(self, error: Exception) -> None:
+        message = str(error)
+        if isinstance(error, OverAvailable):
+            message += " " + _("Available: {amount}.").format(amount=self.money(error.available))
+        self.say_error(message)
+        self.query_one("#amount", Input).select_all()  # typing replaces the bad entry
+
+    def add(self, tender: Tender) -> None:
         self.tenders.append(tender)
         self.stop_typing()
 
     def stop_typing(self) -> None:
         self.method = None
+        self.step = "amount"
         self.card_start = ""
         amount = self.query_one("#amount", Input)
         amount.display = False
@@ -305,11 +534,16 @@ class PaymentScreen(TillScreen[PaymentResult]):
                 self.cart, self.tenders, staff=session.cashier, shift_id=session.shift.id
             )
         except (SaleError, StoreError) as error:
+            self.read_customer()  # another till may have moved the balances: show them
+            self.refresh_state()
             self.say_error(_("The sale was not saved: {error}").format(error=error))
             return
-        from till_tui.screens.receipt_choice import ReceiptChoice
+        if sale.has_cash:
+            self.till.open_drawer()
+        from till_tui.screens.receipt_choice import ReceiptChoice, ReceiptChoiceResult
 
-        def chosen(choice: str | None) -> None:
-            self.dismiss(PaymentResult(sale, tuple(self.tenders), print_receipt=choice == "print"))
+        def chosen(choice: ReceiptChoiceResult | None) -> None:
+            receipt, address = choice if choice is not None else ("none", "")
+            self.dismiss(PaymentResult(sale, tuple(self.tenders), receipt, address))
 
         self.app.push_screen(ReceiptChoice(sale), chosen)

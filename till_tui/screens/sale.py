@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from till_tui.domain.cart import Adjustment, Cart, CartError
 from till_tui.domain.money import QTY_UNIT, AmountError, format_money, parse_quantity
@@ -23,6 +23,7 @@ from till_tui.store.errors import StoreError
 from till_tui.widgets.cart_table import CartTable
 from till_tui.widgets.command_line import CommandLine
 from till_tui.widgets.customer_bar import CustomerBar
+from till_tui.widgets.key_footer import KeyFooter
 from till_tui.widgets.totals import TotalsBar
 
 QUANTITY_PREFIX = re.compile(r"^\s*(?P<qty>\d+(?:[.,]\d{1,3})?)\s*\*\s*(?P<code>.*)$")
@@ -46,9 +47,11 @@ class SaleScreen(SaleCustomer):
         Binding("f5", "note", N_("Note"), id="note"),
         Binding("f6", "park", N_("Park"), id="park"),
         Binding("f7", "account", N_("Account"), id="account"),
+        Binding("f8", "history", N_("History"), id="history"),
         Binding("f10", "pay", N_("Pay"), id="pay"),
-        # Shown in F1 help, not the footer: at 80 columns the F-keys need all of it.
-        Binding("ctrl+l", "logout", N_("Log out"), show=False, id="logout"),
+        Binding("ctrl+p", "retry_printing", N_("Print queue"), id="print_queue"),
+        Binding("ctrl+o", "no_sale", N_("Drawer"), id="no_sale"),
+        Binding("ctrl+l", "logout", N_("Log out"), id="logout"),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
         Binding("up", "select(-1)", N_("Previous line"), show=False, id="line_up"),
         Binding("down", "select(1)", N_("Next line"), show=False, id="line_down"),
@@ -73,12 +76,11 @@ class SaleScreen(SaleCustomer):
         yield CartTable(config.currency, config.locale, id="cart")
         yield TotalsBar(config.currency, config.locale, id="totals")
         yield Static(id="message")
-        yield CommandLine(placeholder=_("Scan or type a code, then Enter"), id="command")
-        yield Static(
-            Text(_("^L log out · ↑↓ line · + - quantity · Del remove · 3* before a code"), "dim"),
-            id="keys-hint",
+        yield CommandLine(
+            placeholder=_("Scan or type a code, then Enter (3* before it for 3 of it)"),
+            id="command",
         )
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     # -- state -------------------------------------------------------------------------------
 
@@ -123,7 +125,14 @@ class SaleScreen(SaleCustomer):
                 number=self.till.services.sales.next_number(),
             )
         )
+        status = self.till.status_text
+        if status:
+            header = Text.assemble((status, "bold reverse red"), " ", header)
         self.query_one("#sale-header", Static).update(header)
+
+    def show_status(self) -> None:
+        self._refresh_header()
+        self.refresh_bindings()  # Ctrl+P shows while receipts wait to print
 
     def _show_cart(self) -> None:
         """Redraw everything after the cart was replaced (restored, resumed, paid, parked)."""
@@ -157,7 +166,8 @@ class SaleScreen(SaleCustomer):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("pay", "adjust") and self.cart.is_empty:
             return None  # shown dimmed
-        return True
+        # Ctrl+P shows only while receipts wait to print.
+        return action != "retry_printing" or bool(self.till.status_text)
 
     # -- scanning and typing -----------------------------------------------------------------
 
@@ -337,14 +347,15 @@ class SaleScreen(SaleCustomer):
     def paid(self, result: PaymentResult | None) -> None:
         """Back from the payment screen: the sale is completed, or the cashier went back."""
         sale = result.sale if result else None
+        if result is not None and result.cart is not None:
+            self.cart = result.cart
         if sale is None:
             self.tenders = result.tenders if result else ()
-            if result is not None and result.cart is not None:
-                self.cart = result.cart
-                self._show_customer()
+            self._show_customer()
             self._save(self.cart)  # the tenders taken so far survive a crash too
             self.command.focus()
             return
+        assert result is not None
         self.tenders = ()
         config = self.till.config.till
         self.cart = self._new_cart()
@@ -355,10 +366,54 @@ class SaleScreen(SaleCustomer):
                 number=sale.number, change=format_money(sale.change, config.currency, config.locale)
             )
         )
-        if result is not None and result.print_receipt:
-            # After the message above, so a printer error shown by the worker is not hidden by it.
+        # After the message above, so a printer or mail error shown by a worker is not hidden.
+        if result.receipt == "print":
             self.till.print_receipt(sale)
+        elif result.receipt == "email":
+            try:
+                self.till.email_receipt(sale, result.email)
+            except StoreError as error:
+                self.say(str(error), error=True)
         self.command.focus()
+
+    def action_history(self) -> None:
+        from till_tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(), lambda _: self._after_dialog())
+
+    def _after_dialog(self) -> None:
+        self._refresh_header()
+        self.command.focus()
+
+    def action_retry_printing(self) -> None:
+        self.till.retry_printing()
+
+    def action_no_sale(self) -> None:
+        """Open the cash drawer without a sale: a manager approves, and it is recorded."""
+        from till_tui.domain.staff import StaffMember
+        from till_tui.screens.account_dialogs import ManagerPin
+
+        session = self.till.session
+        assert session is not None
+
+        def approved(manager: StaffMember | None) -> None:
+            if manager is None:
+                return
+            try:
+                self.till.services.drawer.no_sale(
+                    session.cashier, approved_by=manager, shift_id=session.shift.id
+                )
+            except (StoreError, PermissionError) as error:
+                self.say(str(error), error=True)
+                return
+            self.till.open_drawer()
+            self.say(_("Drawer opened (no sale), approved by {name}.").format(name=manager.name))
+
+        if session.cashier.is_manager:
+            approved(session.cashier)
+        else:
+            reason = _("Open the cash drawer without a sale.")
+            self.app.push_screen(ManagerPin(reason), approved)
 
     def action_logout(self) -> None:
         self.till.end_session()

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from till_tui.store.catalog import Catalog
     from till_tui.store.customers import Customers
     from till_tui.store.drafts import Drafts
+    from till_tui.store.drawer import Drawer
+    from till_tui.store.outbox import Outbox
     from till_tui.store.sales import Sales
     from till_tui.store.shifts import Shifts
     from till_tui.store.staff import StaffDirectory
@@ -75,3 +77,15 @@ class Services:
         from till_tui.store.accounts import Accounts
 
         return Accounts(self.register)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        from till_tui.store.outbox import Outbox
+
+        return Outbox()
+
+    @cached_property
+    def drawer(self) -> Drawer:
+        from till_tui.store.drawer import Drawer
+
+        return Drawer(self.register)
