@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
+from tests.smtp import HOST, Inbox, StartServer, free_port
 from till_tui.app import TillApp, make_app
 from till_tui.config import Config, load_config
 from till_tui.demo import DemoStore, demo_store
@@ -60,3 +63,21 @@ def write_config(folder: Path, text: str) -> Path:
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[StartServer]:
+    """Start real SMTP servers on 127.0.0.1: `inbox, port = smtp_server(**aiosmtpd_options)`."""
+    controllers: list[Controller] = []
+
+    def start(**options: Any) -> tuple[Inbox, int]:
+        inbox = Inbox()
+        port = free_port()
+        controller = Controller(inbox, hostname=HOST, port=port, **options)
+        controller.start()
+        controllers.append(controller)
+        return inbox, port
+
+    yield start
+    for controller in controllers:
+        controller.stop()

@@ -13,7 +13,6 @@ import socket
 import ssl
 import subprocess
 import threading
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
@@ -21,55 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+from tests.smtp import HOST, Inbox, StartServer, free_port
 from till_tui.config import EmailConfig
 from till_tui.hw.mailer import MailError, build_message, check_address, send_message
 
-HOST = "127.0.0.1"
 SHOP = "boutique@exemple.fr"
 CUSTOMER = "anne.martin@exemple.fr"
 USER = "till"
 PASSWORD = "s3cret-Pa55"
 BODY = "Épicerie Hélène\nCrème brûlée      2 x 3,50\nTotal 12,50 €\nMerci de votre visite !\n"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives and refuses one address."""
-
-    REFUSED = "nobody@exemple.fr"
-
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-
-    async def handle_RCPT(
-        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address == self.REFUSED:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def message(self) -> EmailMessage:
-        """The one message received, parsed back."""
-        assert len(self.envelopes) == 1
-        content = self.envelopes[0].original_content
-        assert isinstance(content, bytes)
-        parsed = email.message_from_bytes(content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        return parsed
 
 
 def check_password(
@@ -81,27 +42,6 @@ def check_password(
         and auth_data.password == PASSWORD.encode()
     )
     return AuthResult(success=good, handled=False)  # aiosmtpd answers 235 or 535
-
-
-StartServer = Callable[..., tuple[Inbox, int]]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[StartServer]:
-    """Start real SMTP servers on 127.0.0.1: `inbox, port = smtp_server(**aiosmtpd_options)`."""
-    controllers: list[Controller] = []
-
-    def start(**options: Any) -> tuple[Inbox, int]:
-        inbox = Inbox()
-        port = free_port()
-        controller = Controller(inbox, hostname=HOST, port=port, **options)
-        controller.start()
-        controllers.append(controller)
-        return inbox, port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")

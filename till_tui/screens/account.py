@@ -166,6 +166,8 @@ class AccountScreen(TillScreen[None]):
                     method=receipt.method_label,
                 )
             )
+            if movement.method.kind == "cash":
+                self.till.open_drawer()  # cash taken in or given back
             self.till.print_account_receipt(receipt)
 
         self.app.push_screen(MovementDialog(title, self.methods(), prefill), chosen)

@@ -87,7 +87,7 @@ class HistoryScreen(SaleActions):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         HELP_BINDING,
-        Binding("enter", "detail", N_("Detail"), id="detail"),
+        Binding("enter", "detail", N_("Detail"), id="detail", priority=True),
         Binding("r", "reprint", N_("Reprint"), id="reprint"),
         Binding("e", "email", N_("E-mail"), id="email"),
         Binding("escape", "back", N_("Back"), id="back"),

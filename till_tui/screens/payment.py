@@ -197,9 +197,11 @@ class PaymentScreen(TillScreen[PaymentResult]):
     def show_methods(self) -> None:
         for number, method in enumerate(self.methods, start=1):
             line = Text(f"{number}  {method.label}")
-            if method.kind in ACCOUNT_KINDS and self.balances is not None:
-                available = self.available(method.kind) or 0
-                line.append(f"  {self.money(available)}", style="dim")
+            balances = self.balances
+            if balances is not None and (
+                method.kind == "prepaid" or (method.kind == "credit" and balances.has_credit)
+            ):
+                line.append(f"  {self.money(self.available(method.kind) or 0)}", style="dim")
             self.query_one(f"#method-{number}", Static).update(line)
 
     def refresh_state(self) -> None:
