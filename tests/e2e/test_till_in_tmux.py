@@ -145,3 +145,47 @@ def test_a_card_scanned_on_the_payment_screen_attaches_the_customer(
     pane.burst(DEMO_CUSTOMERS[0][1], "Enter")
     screen = pane.wait_for("Client : Hélène Dupont")
     assert "Code inconnu" not in screen and "Carte inconnue" not in screen
+
+
+def test_a_split_between_card_and_room_charge_prints_both(
+    panes: list[Pane], tmp_path: Path
+) -> None:
+    folder = tmp_path / "demo"
+    pane = start_demo(panes, folder, "linux")
+    log_in(pane, first_time=True)
+    pane.type("2*")
+    scan(pane, ESPRESSO)
+    pane.wait_for("Café expresso")
+    pane.keys("F10")
+    pane.wait_for("Modes de paiement")
+    pane.keys("2")  # card: 1,00 of the 3,00, then its last 4 digits
+    pane.wait_for("Montant en Carte")
+    pane.keys("C-a", "C-k")
+    pane.type("1")
+    pane.keys("Enter")
+    pane.wait_for("4 derniers chiffres")
+    pane.type("4242")
+    pane.keys("Enter")
+    pane.wait_for("Carte ****4242")
+    pane.keys("5")  # room: the rest, and the room number it is charged to
+    pane.wait_for("Montant en Chambre")
+    pane.keys("Enter")
+    pane.wait_for("Référence pour Chambre (obligatoire)")
+    pane.keys("Enter")
+    pane.wait_for("Tapez d'abord la référence")
+    pane.type("204")
+    pane.keys("Enter")
+    pane.wait_for("Tout est réglé")
+    pane.keys("F10")
+    pane.wait_for("Monnaie à rendre")
+    pane.keys("p")
+    pane.wait_for("Vente N° 1 terminée")
+
+    receipt = wait_for_receipts(folder / "receipts.escpos", 1)[0].splitlines()
+    start = receipt.index(next(line for line in receipt if line.startswith("Carte ")))
+    assert [line.split() for line in receipt[start : start + 4]] == [
+        ["Carte", "1,00"],
+        ["Carte", "****", "4242"],
+        ["Chambre", "2,00"],
+        ["Réf.", "204"],
+    ]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
-from tests.conftest import MANAGER_PIN, StartServer
+from tests.conftest import MANAGER_PIN
 from tests.escpos_text import drawer_kicks, receipts_in
+from tests.smtp import StartServer
 from tests.ui.helpers import (
     SIZE,
     BellCounter,
@@ -85,12 +86,13 @@ def prepaid_of(app: TillApp, card: str) -> int:
 
 
 def payments_of(sale_number: int) -> list[tuple[object, ...]]:
-    return database.execute_sql(
+    rows: list[tuple[object, ...]] = database.execute_sql(
         "SELECT p.method, p.kind, p.amount, p.tendered, p.change_given, p.last4, p.reference,"
         " p.external_id, p.label FROM payment AS p JOIN sale AS s ON s.id = p.sale_id"
         " WHERE s.number = ? ORDER BY p.position",
         (sale_number,),
     ).fetchall()
+    return rows
 
 
 async def test_prepaid_card_with_last4_and_cash_with_change(app: TillApp, demo: DemoStore) -> None:

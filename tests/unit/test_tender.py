@@ -127,7 +127,9 @@ def test_non_account_kinds_ignore_available() -> None:
 # --- card digits --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("typed", "kept"), [("1234", "1234"), (" 12 34 ", "1234"), ("0000", "0000")])
+@pytest.mark.parametrize(
+    ("typed", "kept"), [("1234", "1234"), (" 12 34 ", "1234"), ("0000", "0000")]
+)
 def test_last4_is_four_digits_spaces_ignored(typed: str, kept: str) -> None:
     assert check_last4(typed) == kept
     assert tender("card", 500, 500, last4=typed).last4 == kept
@@ -170,7 +172,12 @@ def test_cash_keeps_its_reference_but_no_card_digits_or_external_id() -> None:
         method="cash", kind="cash", label="Cash", typed=900, due=500, reference="envelope 3",
         last4="1234", external_id="X",
     )  # fmt: skip
-    assert (cash.reference, cash.last4, cash.external_id, cash.change) == ("envelope 3", "", "", 400)
+    assert (cash.reference, cash.last4, cash.external_id, cash.change) == (
+        "envelope 3",
+        "",
+        "",
+        400,
+    )
 
 
 def test_other_keeps_its_reference() -> None:

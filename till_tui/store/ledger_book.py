@@ -94,23 +94,6 @@ class LedgerBook:
         sums = database.execute_sql(_SUMS_SQL, (customer_id,)).fetchall()
         return ledger.balances(((kind, int(total)) for kind, total in sums), customer.credit_limit)
 
-    def balances_after_sale(self, customer_id: int, sale_id: int, created_at: object) -> Balances:
-        """The customer's balances right after sale `sale_id` (for its receipt, reprinted)."""
-        customer = self._customer(customer_id)
-        last = database.execute_sql(
-            "SELECT MAX(id) FROM ledger_entry WHERE sale_id = ?", (sale_id,)
-        ).fetchone()[0]
-        if last is not None:
-            where, value = "id <= ?", last
-        else:
-            where, value = "created_at <= ?", LedgerEntry.created_at.db_value(created_at)
-        sums = database.execute_sql(
-            "SELECT kind, SUM(amount) FROM ledger_entry"
-            f" WHERE customer_id = ? AND {where} GROUP BY kind",
-            (customer_id, value),
-        ).fetchall()
-        return ledger.balances(((kind, int(total)) for kind, total in sums), customer.credit_limit)
-
     def open_invoices(self, customer_id: int) -> list[OpenInvoice]:
         """Sales on account not fully paid, oldest first (settlements pay the oldest first)."""
         paid = database.execute_sql(

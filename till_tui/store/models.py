@@ -186,6 +186,16 @@ class LedgerEntry(BaseModel):
     due_date = peewee.TextField(null=True)
 
 
+class SaleBalance(BaseModel):
+    """A customer's balances right after a sale, as printed on its receipt; immutable."""
+
+    sale = peewee.ForeignKeyField(Sale, column_name="sale_id", primary_key=True)
+    prepaid = peewee.BigIntegerField()
+    unpaid = peewee.BigIntegerField()
+    deposits = peewee.BigIntegerField()
+    credit_limit = peewee.BigIntegerField(null=True)
+
+
 class ReceiptCopy(BaseModel):
     """A reprint of a sale's receipt: `copy` is the n of "DUPLICATA n"; immutable."""
 
@@ -236,6 +246,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ParkedSale,
     Customer,
     LedgerEntry,
+    SaleBalance,
     ReceiptCopy,
     DrawerOpening,
     ReceiptEmail,

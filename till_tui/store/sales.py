@@ -28,6 +28,7 @@ from till_tui.store.models import (
     Payment,
     ReceiptCopy,
     Sale,
+    SaleBalance,
     SaleLine,
     SaleVat,
     now,
@@ -41,6 +42,7 @@ _LINES_SQL = (
     "SELECT product_id, code, name, unit_price, vat_rate, quantity, adjustment"
     " FROM sale_line WHERE sale_id = ? ORDER BY position"
 )
+_BALANCE_SQL = "SELECT prepaid, unpaid, deposits, credit_limit FROM sale_balance WHERE sale_id = ?"
 _PAYMENTS_SQL = (
     "SELECT method, kind, label, amount, tendered, change_given, reference, last4, external_id"
     " FROM payment WHERE sale_id = ? ORDER BY position"
@@ -68,9 +70,11 @@ def _check(cart: Cart, tenders: Sequence[Tender]) -> None:
             raise SaleError(_("Only cash can give change."))
         if tender.last4:
             try:
-                check_last4(tender.last4)
+                digits = check_last4(tender.last4)
             except TenderError as error:
                 raise SaleError(str(error)) from None
+            if digits != tender.last4:
+                raise SaleError(_("Type the last 4 digits of the card."))
         if tender.on_account and cart.customer_id is None:
             raise SaleError(_("Attach the customer first (F2 or scan the card)."))
 
@@ -230,7 +234,15 @@ class Sales:
                     method=tender.method,
                     reference=tender.reference,
                 )
-        return accounts.customers.get(customer_id), accounts.balances(customer_id)
+        balances = accounts.balances(customer_id)
+        SaleBalance.insert(
+            sale=sale.id,
+            prepaid=balances.prepaid,
+            unpaid=balances.unpaid,
+            deposits=balances.deposits,
+            credit_limit=balances.credit_limit,
+        ).execute()
+        return accounts.customers.get(customer_id), balances
 
     # --- reading back -----------------------------------------------------------------------
 
@@ -280,11 +292,11 @@ class Sales:
         )
         customer = balances = None
         if customer_id is not None:
-            from till_tui.store.accounts import Accounts
+            from till_tui.store.customers import Customers
 
-            accounts = Accounts(self.register)
-            customer = accounts.customers.get(customer_id)
-            balances = accounts.balances_after_sale(customer_id, sale_id, created_at)
+            customer = Customers().get(customer_id)
+            row = database.execute_sql(_BALANCE_SQL, (sale_id,)).fetchone()
+            balances = Balances(*row) if row else None
         return CompletedSale(
             id=sale_id,
             number=number,
@@ -324,7 +336,10 @@ class Sales:
 
         def work() -> int:
             copy = self.copies(sale_id) + 1
-            number = Sale.get_by_id(sale_id).number
+            sale = Sale.get_or_none(Sale.id == sale_id)
+            if sale is None:
+                raise SaleError(_("No sale {id}.").format(id=sale_id))
+            number = sale.number
             ReceiptCopy.create(
                 sale=sale_id, copy=copy, register=self.register, staff=staff.id, created_at=now()
             )

@@ -4,6 +4,8 @@
   hotel's PMS code for "Room") and the method's label as printed (a duplicate prints what the
   original printed, whatever the config says later), with indexes for finding payments by
   method, card digits and reference.
+- sale_balance: the customer's balances right after a sale, as its receipt printed them, so a
+  duplicate prints the same figures whatever happened to the account since; immutable.
 - receipt_copy: every reprint of a sale's receipt ("DUPLICATA n"), immutable.
 - drawer_opening: the cash drawer opened without a sale ("no sale"), who asked and which
   manager approved, immutable.
@@ -24,6 +26,14 @@ STATEMENTS = [
     "CREATE INDEX payment_last4 ON payment (last4) WHERE last4 <> ''",
     "CREATE INDEX payment_reference ON payment (reference) WHERE reference <> ''",
     "CREATE INDEX sale_register_created ON sale (register, created_at)",
+    """
+CREATE TABLE sale_balance (
+    sale_id INTEGER PRIMARY KEY REFERENCES sale (id),
+    prepaid BIGINT NOT NULL,
+    unpaid BIGINT NOT NULL,
+    deposits BIGINT NOT NULL,
+    credit_limit BIGINT
+)""",
     """
 CREATE TABLE receipt_copy (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -59,7 +69,7 @@ CREATE TABLE receipt_email (
     "CREATE INDEX receipt_email_sale ON receipt_email (sale_id)",
 ]
 
-IMMUTABLE = ("receipt_copy", "drawer_opening")
+IMMUTABLE = ("sale_balance", "receipt_copy", "drawer_opening")
 
 TRIGGER = """
 CREATE TRIGGER {table}_no_{action} BEFORE {verb} ON {table}
