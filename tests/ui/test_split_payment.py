@@ -452,3 +452,46 @@ async def test_opening_the_drawer_without_a_sale_needs_a_manager(
     assert rows == [("Camille", "Patron")]
     kinds = [r[0] for r in database.execute_sql("SELECT kind FROM journal ORDER BY seq")]
     assert kinds[-1] == "drawer_open"
+
+
+async def test_a_room_charge_is_found_again_by_its_reference(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        for reference in ("204", "118"):
+            await scan(pilot, ESPRESSO)
+            await pilot.press("f10", "5")
+            await enter(pilot)
+            await enter(pilot, reference)
+            await pilot.press("f10")
+            await settle(pilot)
+            await pilot.press("n")
+            await settle(pilot)
+        await scan(pilot, ESPRESSO)
+        await pilot.press("f10", "2")
+        await enter(pilot)
+        await enter(pilot, "4242")
+        await pilot.press("f10")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+
+        await pilot.press("f8")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert [sale.number for sale in history.sales] == [3, 2, 1]
+        await pilot.press("f3")
+        await enter(pilot, "204")
+        assert [sale.number for sale in history.sales] == [1]
+        assert "1 sale found." in message(pilot)
+        await pilot.press("f3")
+        await enter(pilot, "4242")  # a card's last 4 digits
+        assert [sale.number for sale in history.sales] == [3]
+        await pilot.press("f3")
+        await enter(pilot, "2")  # a sale number
+        assert [sale.number for sale in history.sales] == [2]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert showing(app, SaleDetail)
+        assert "Sale N° 2" in screen_text(pilot)
+        assert "Ref. 118" in static_text(app.screen.query_one("#receipt", Static))

@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from till_tui.domain.money import format_money
 from till_tui.domain.sale import CompletedSale
@@ -79,17 +80,22 @@ class HistoryScreen(SaleActions):
     HistoryScreen { layout: vertical; }
     HistoryScreen #history-header { height: 1; background: $primary; padding: 0 1; }
     HistoryScreen #sales { height: 1fr; }
+    HistoryScreen #find { height: 3; display: none; }
+    HistoryScreen #find.-shown { display: block; }
     HistoryScreen #message { height: 1; padding: 0 1; }
     """
     HELP = N_(
         "The sales of this shift, newest first. Up/Down choose a sale; Enter shows it; "
-        "R reprints its receipt (marked duplicate); E e-mails it. Escape goes back."
+        "R reprints its receipt (marked duplicate); E e-mails it. F3 finds any sale of this "
+        "register by its number, a payment's reference (e.g. a room number) or a card's "
+        "last 4 digits. Escape goes back."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         HELP_BINDING,
         Binding("enter", "detail", N_("Detail"), id="detail", priority=True),
         Binding("r", "reprint", N_("Reprint"), id="reprint"),
         Binding("e", "email", N_("E-mail"), id="email"),
+        Binding("f3", "find", N_("Find"), id="find"),
         Binding("escape", "back", N_("Back"), id="back"),
     ]
 
@@ -99,6 +105,9 @@ class HistoryScreen(SaleActions):
 
     def compose(self) -> ComposeResult:
         yield Static(id="history-header")
+        yield Input(
+            placeholder=_("Sale N°, reference or card's last 4 digits, then Enter"), id="find"
+        )
         yield DataTable(id="sales", cursor_type="row", zebra_stripes=True)
         yield Static(id="message")
         yield Footer(compact=True, show_command_palette=False)
@@ -155,7 +164,48 @@ class HistoryScreen(SaleActions):
         if sale is not None:
             self.app.push_screen(SaleDetail(sale), lambda _: self.show_sales())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While a search is typed, Enter searches and letters are letters.
+        return (
+            action not in ("detail", "reprint", "email")
+            or not self.query_one("#find", Input).has_focus
+        )
+
+    def action_find(self) -> None:
+        find = self.query_one("#find", Input)
+        find.add_class("-shown")
+        find.focus()
+        find.select_all()
+
+    @on(Input.Submitted, "#find")
+    def search(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        try:
+            self.sales = self.till.services.sales.find(text)
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return
+        self.show_sales()
+        table = self.query_one("#sales", DataTable)
+        table.move_cursor(row=0)
+        table.focus()
+        self.query_one("#history-header", Static).update(
+            Text(_("Sales history · search: {text}").format(text=text))
+        )
+        self.say(
+            ngettext("{n} sale found.", "{n} sales found.", len(self.sales)).format(
+                n=len(self.sales)
+            )
+            if self.sales
+            else _("No sale found for {text}.").format(text=text)
+        )
+
     def action_back(self) -> None:
+        find = self.query_one("#find", Input)
+        if find.has_focus:
+            find.remove_class("-shown")
+            self.query_one("#sales", DataTable).focus()
+            return
         self.dismiss(None)
 
 

@@ -42,6 +42,14 @@ _LINES_SQL = (
     "SELECT product_id, code, name, unit_price, vat_rate, quantity, adjustment"
     " FROM sale_line WHERE sale_id = ? ORDER BY position"
 )
+_FIND_SQL = (
+    "SELECT id, number FROM sale WHERE register = ?1 AND number = ?2"
+    " UNION SELECT s.id, s.number FROM payment AS p JOIN sale AS s ON s.id = p.sale_id"
+    " WHERE p.reference = ?3 COLLATE NOCASE AND p.reference <> '' AND s.register = ?1"
+    " UNION SELECT s.id, s.number FROM payment AS p JOIN sale AS s ON s.id = p.sale_id"
+    " WHERE p.last4 = ?4 AND p.last4 <> '' AND s.register = ?1"
+    " ORDER BY 2 DESC LIMIT ?5"
+)
 _BALANCE_SQL = "SELECT prepaid, unpaid, deposits, credit_limit FROM sale_balance WHERE sale_id = ?"
 _PAYMENTS_SQL = (
     "SELECT method, kind, label, amount, tendered, change_given, reference, last4, external_id"
@@ -326,6 +334,16 @@ class Sales:
         if shift_id is not None:
             query = query.where(Sale.shift == shift_id)
         return [self.get(row.id) for row in query.order_by(Sale.number.desc()).limit(limit)]
+
+    def find(self, text: str, limit: int = 50) -> list[CompletedSale]:
+        """This register's sales whose number is `text`, or with a payment whose reference
+        (e.g. a room number, case ignored) or card's last 4 digits are `text`; newest first."""
+        text = text.strip()
+        if not text:
+            return []
+        number = int(text) if text.isdigit() and len(text) < 10 else -1
+        rows = database.execute_sql(_FIND_SQL, (self.register, number, text, text, limit))
+        return [self.get(sale_id) for sale_id, _number in rows]
 
     def copies(self, sale_id: int) -> int:
         """How many times the receipt of sale `sale_id` was reprinted."""

@@ -24,7 +24,7 @@ STATEMENTS = [
     "ALTER TABLE payment ADD COLUMN label TEXT NOT NULL DEFAULT ''",
     "CREATE INDEX payment_method ON payment (method, sale_id)",
     "CREATE INDEX payment_last4 ON payment (last4) WHERE last4 <> ''",
-    "CREATE INDEX payment_reference ON payment (reference) WHERE reference <> ''",
+    "CREATE INDEX payment_reference ON payment (reference COLLATE NOCASE) WHERE reference <> ''",
     "CREATE INDEX sale_register_created ON sale (register, created_at)",
     """
 CREATE TABLE sale_balance (
