@@ -223,7 +223,8 @@ class SaleDetail(SaleActions, TillModal[None]):
         "duplicate); E e-mails it. Escape goes back."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        *TillModal.BINDINGS,
+        Binding("escape", "cancel", N_("Back"), id="cancel"),
+        HELP_BINDING,
         Binding("r", "reprint", N_("Reprint"), id="reprint"),
         Binding("e", "email", N_("E-mail"), id="email"),
     ]
