@@ -17,6 +17,10 @@ from till_tui.i18n import _
 ACCOUNT_KINDS = ("prepaid", "credit")
 """Kinds paid from the attached customer's account."""
 
+MONEY_IN_KINDS = ("cash", "card", "external", "other")
+"""Kinds that bring money from outside the customer's account: they can pay a top-up, a
+deposit or a settlement (prepaid and credit cannot)."""
+
 MAX_REFERENCE = 40
 """The longest reference a cashier may type (a room number, a cheque number...)."""
 

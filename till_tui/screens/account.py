@@ -16,13 +16,11 @@ from till_tui.domain.customer import Customer
 from till_tui.domain.ledger import Balances
 from till_tui.domain.money import format_amount, format_money
 from till_tui.domain.staff import StaffMember
+from till_tui.domain.tender import MONEY_IN_KINDS
 from till_tui.i18n import N_, _
 from till_tui.screens.account_dialogs import ManagerPin, Movement, MovementDialog
 from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.store.errors import StoreError
-
-ACCOUNT_KINDS = ("cash", "card", "other", "external")
-"""Payment methods that can pay a top-up, a deposit or a settlement (not the account itself)."""
 
 
 class Operation(Protocol):
@@ -137,7 +135,7 @@ class AccountScreen(TillScreen[None]):
     # -- movements ---------------------------------------------------------------------------
 
     def methods(self) -> list[PaymentMethod]:
-        return [m for m in self.till.config.payment_methods if m.kind in ACCOUNT_KINDS]
+        return [m for m in self.till.config.payment_methods if m.kind in MONEY_IN_KINDS]
 
     def _movement(self, title: str, prefill: int, operation: Operation) -> None:
         """Ask for a method and an amount, run `operation` with them, print its receipt."""

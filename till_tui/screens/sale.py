@@ -17,7 +17,8 @@ from till_tui.domain.product import Product
 from till_tui.domain.tender import Tender
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING
-from till_tui.screens.payment import PaymentResult, PaymentScreen
+from till_tui.screens.payment import PaymentScreen
+from till_tui.screens.payment_customer import PaymentResult
 from till_tui.screens.sale_customer import SaleCustomer
 from till_tui.store.errors import StoreError
 from till_tui.widgets.cart_table import CartTable

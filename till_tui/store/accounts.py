@@ -16,6 +16,7 @@ from till_tui.domain import ledger
 from till_tui.domain.account import AccountReceipt, PaidInvoice
 from till_tui.domain.ledger import Balances
 from till_tui.domain.staff import StaffMember
+from till_tui.domain.tender import MONEY_IN_KINDS
 from till_tui.i18n import _
 from till_tui.store import journal
 from till_tui.store.db import database
@@ -29,8 +30,6 @@ from till_tui.store.models import Customer as CustomerRow
 
 __all__ = ["AccountError", "AccountPermissionError", "Accounts", "MethodLike"]
 
-MONEY_IN_KINDS = ("cash", "card", "external", "other")
-"""Payment method kinds that can bring money into an account (not prepaid or credit)."""
 SALE_KINDS = ("prepaid_payment", "prepaid_refund", "credit_charge", "credit_refund")
 """Ledger entries written for a sale or a refund (by Sales.complete and refunds)."""
 
