@@ -92,7 +92,7 @@ def test_model_nullability_matches_the_migrated_table(
     fresh: peewee.Database, model: type[BaseModel]
 ) -> None:
     table = model._meta.table_name
-    nullable = {c.name: c.null for c in fresh.get_columns(table) if not c.primary_key}
+    nullable = {c.name: c.null for c in fresh.get_columns(table)}
     for field in model._meta.sorted_fields:
         if field.primary_key:
             continue

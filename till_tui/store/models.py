@@ -83,6 +83,9 @@ class Sale(BaseModel):
     vat_total = peewee.BigIntegerField()
     note = peewee.TextField(default="")
     customer = peewee.DeferredForeignKey("Customer", column_name="customer_id", null=True)
+    refund_of = peewee.ForeignKeyField("self", column_name="refund_of", null=True)
+    """The sale this one refunds (a refund's money is negative); None for a sale."""
+    approved_by = peewee.ForeignKeyField(Staff, column_name="approved_by", null=True)
 
 
 class SaleLine(BaseModel):
@@ -99,6 +102,8 @@ class SaleLine(BaseModel):
     adjustment_amount = peewee.BigIntegerField()
     basket_share = peewee.BigIntegerField()
     total = peewee.BigIntegerField()
+    origin_line = peewee.ForeignKeyField("self", column_name="origin_line", null=True)
+    """For a refund's line: the line of the original sale it gives back."""
 
 
 class SaleVat(BaseModel):
@@ -233,6 +238,46 @@ class ReceiptEmail(BaseModel):
     sent_at = UtcDateTimeField(null=True)
 
 
+class ShiftClose(BaseModel):
+    """A closed shift and its Z report (see migrations/m0004_shifts.py); immutable."""
+
+    shift = peewee.ForeignKeyField(Shift, column_name="shift_id", primary_key=True)
+    register = peewee.TextField()
+    z_number = peewee.IntegerField()
+    closed_at = UtcDateTimeField(default=now)
+    closed_by = peewee.ForeignKeyField(Staff, column_name="closed_by")
+    approved_by = peewee.ForeignKeyField(Staff, column_name="approved_by", null=True)
+    note = peewee.TextField(default="")
+    grand_total = peewee.BigIntegerField()
+    grand_total_abs = peewee.BigIntegerField()
+    report = peewee.TextField()
+
+
+class ShiftCount(BaseModel):
+    """Expected and counted amount of one payment method at a shift's close; immutable."""
+
+    shift = peewee.ForeignKeyField(Shift, column_name="shift_id")
+    method = peewee.TextField()
+    expected = peewee.BigIntegerField()
+    counted = peewee.BigIntegerField(null=True)
+
+    class Meta:
+        primary_key = peewee.CompositeKey("shift", "method")
+
+
+class CashMovement(BaseModel):
+    """Cash put into ("in") or taken out of ("out") the drawer, with a reason; immutable."""
+
+    id = peewee.AutoField()
+    register = peewee.TextField()
+    shift = peewee.ForeignKeyField(Shift, column_name="shift_id")
+    staff = peewee.ForeignKeyField(Staff, column_name="staff_id")
+    created_at = UtcDateTimeField(default=now)
+    direction = peewee.TextField()
+    amount = peewee.BigIntegerField()
+    reason = peewee.TextField()
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Product,
     Staff,
@@ -250,4 +295,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ReceiptCopy,
     DrawerOpening,
     ReceiptEmail,
+    ShiftClose,
+    ShiftCount,
+    CashMovement,
 )

@@ -30,6 +30,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, "m0001_initial"),
     (2, "m0002_customers"),
     (3, "m0003_payments"),
+    (4, "m0004_shifts"),
 )
 """(version, module) of every migration, oldest first."""
 
