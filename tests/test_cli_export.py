@@ -21,7 +21,7 @@ from till_tui.domain.cart import Cart
 from till_tui.domain.staff import StaffMember
 from till_tui.domain.tender import Tender, make_tender
 from till_tui.store.db import close_database
-from till_tui.store.exports import PAYMENT_COLUMNS, plain_amount, utc_bounds
+from till_tui.store.exports import PAYMENT_COLUMNS, SALE_COLUMNS, plain_amount, utc_bounds
 from till_tui.store.models import Sale
 from till_tui.store.services import Services
 
@@ -369,3 +369,46 @@ def test_utc_bounds_follow_the_local_offset_of_each_date() -> None:
 )
 def test_plain_amount(minor: int, currency: str, decimal: str, text: str) -> None:
     assert plain_amount(minor, currency, decimal) == text
+
+
+# --- till export sales --------------------------------------------------------------------------
+
+SALES_DAY = [
+    ["2", "2025-11-24 00:30:00", "R1", "Camille", "", "1", "1.20", "0.06", ""],
+    # 12.90 at 20 % (VAT 2.15) + 9.90 at 10 % (VAT 0.90)
+    ["3", "2025-11-24 14:03:05", "R1", "Camille", "", "2", "22.80", "3.05", ""],
+    ["1", "2025-11-24 14:03:05", "R2", "Patron", "", "1", "8.90", "1.48", ""],
+    ["4", "2025-11-24 16:00:00", "R1", "Patron", "Hôtel du Parc", "1", "14.90", "1.35", ""],
+]
+
+
+def test_export_sales_one_row_per_sale_of_the_period(tmp_path: Path, shop: Path) -> None:
+    day = ("--from", "2025-11-24", "--to", "2025-11-24")
+    result = till(tmp_path, "export", "sales", *day, config=shop)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == list(SALE_COLUMNS) == [
+        "sale_number", "date", "register", "staff", "customer", "lines", "total", "vat",
+        "refund_of",
+    ]  # fmt: skip
+    assert rows[1:] == SALES_DAY
+
+    result = till(tmp_path, "export", "sales", *day, "--register", "R2", "-o", "r2.csv",
+                  config=shop)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "1 sale written to r2.csv" in result.stdout
+    data = (tmp_path / "r2.csv").read_text("utf-8")
+    assert list(csv.reader(io.StringIO(data)))[1:] == [SALES_DAY[2]]
+
+    result = till(tmp_path, "export", "sales", "--from", "2025-11-23", "--to", "2025-11-25",
+                  "--excel", config=shop)  # fmt: skip
+    rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert [row[0] for row in rows[1:]] == ["1", "2", "3", "1", "4", "5"]
+
+
+def test_export_sales_refusals(tmp_path: Path, shop: Path) -> None:
+    result = till(tmp_path, "export", "sales", "--register", "R9", config=shop)
+    assert result.returncode == 1
+    assert "unknown register R9" in result.stderr and "Traceback" not in result.stderr
+    result = till(tmp_path, "export", "sales", "--method", "cash", config=shop)
+    assert result.returncode == 2, "--method is for payments only"

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from till_tui.domain.ledger import Balances
     from till_tui.domain.receipt import Row, ShopHeader
     from till_tui.domain.sale import CompletedSale
+    from till_tui.domain.shift_report import ShiftReport
     from till_tui.domain.staff import StaffMember
     from till_tui.hw.print_queue import PrintQueue
     from till_tui.hw.printer import Printer
@@ -147,6 +148,20 @@ class TillApp(App[int]):
             currency=till.currency,
             locale=till.locale,
         )
+
+    def report_rows(self, report: ShiftReport, width: int) -> Sequence[Row]:
+        from till_tui.domain.report_layout import layout_report
+
+        till = self.config.till
+        return layout_report(
+            report, self.shop, width=width, currency=till.currency, locale=till.locale
+        )
+
+    def print_report(self, report: ShiftReport) -> None:
+        """Print an X or Z report off the UI thread (queued like a receipt if it fails)."""
+        from till_tui.domain.report_layout import report_title
+
+        self._print_rows(lambda width: self.report_rows(report, width), report_title(report))
 
     def print_receipt(self, sale: CompletedSale) -> None:
         """Print `sale`'s receipt off the UI thread; a failure is shown, the sale stays."""

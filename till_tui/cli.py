@@ -49,8 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--pin", help="4 to 8 digits (asked for when left out)")
     add.add_argument("--role", choices=["cashier", "manager"], default="cashier")
 
-    export = commands.add_parser("export", help="export payments for the accountant (CSV)")
+    from till_tui import cli_reports
+
+    cli_reports.add_parser(commands)
+
+    export = commands.add_parser("export", help="export sales or payments for the accountant (CSV)")
     export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    sales = export_commands.add_parser(
+        "sales",
+        help="one CSV row per sale or refund of a period",
+        description="Write one CSV row per sale or refund made between two local dates (both"
+        " included): sale_number, date, register, staff, customer, lines (how many), total and"
+        " vat (incl. VAT; negative for a refund), refund_of (the refunded sale's number)."
+        " With no dates: today.",
+    )
     pay = export_commands.add_parser(
         "payments",
         help="one CSV row per payment of the sales of a period",
@@ -59,22 +71,23 @@ def _parser() -> argparse.ArgumentParser:
         " reference, external_id. With no dates: today.",
     )
     pay.add_argument("--method", metavar="CODE", help="only this payment method (default: all)")
-    pay.add_argument(
-        "--from", dest="first", metavar="YYYY-MM-DD", help="first date (default: the --to date)"
-    )
-    pay.add_argument(
-        "--to", dest="last", metavar="YYYY-MM-DD", help="last date, included (default: today)"
-    )
-    pay.add_argument("--register", metavar="CODE", help="only this register (default: all)")
-    pay.add_argument(
-        "--output", "-o", metavar="FILE", help="write to FILE (default: standard output)"
-    )
-    pay.add_argument(
-        "--excel",
-        action="store_true",
-        help="for Excel: UTF-8 with a BOM; where the locale writes 12,50 (fr_FR),"
-        " fields separated by ';' and amounts with a decimal comma",
-    )
+    for sub in (sales, pay):
+        sub.add_argument(
+            "--from", dest="first", metavar="YYYY-MM-DD", help="first date (default: the --to date)"
+        )
+        sub.add_argument(
+            "--to", dest="last", metavar="YYYY-MM-DD", help="last date, included (default: today)"
+        )
+        sub.add_argument("--register", metavar="CODE", help="only this register (default: all)")
+        sub.add_argument(
+            "--output", "-o", metavar="FILE", help="write to FILE (default: standard output)"
+        )
+        sub.add_argument(
+            "--excel",
+            action="store_true",
+            help="for Excel: UTF-8 with a BOM; where the locale writes 12,50 (fr_FR),"
+            " fields separated by ';' and amounts with a decimal comma",
+        )
     return parser
 
 
@@ -96,7 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "staff":
             return _staff_add(config, args.name, args.pin, args.role)
         if args.command == "export":
-            return _export_payments(config, args)
+            return _export(config, args)
+        if args.command == "report":
+            from till_tui.cli_reports import report_command
+
+            return report_command(config, args)
         return _run(config)
     except ConfigError as error:
         return _fail(str(error), 2)
@@ -195,7 +212,7 @@ def _date(option: str, text: str) -> date:
     )
 
 
-def _export_payments(config: Config, args: argparse.Namespace) -> int:
+def _export(config: Config, args: argparse.Namespace) -> int:
     from till_tui.store import exports
     from till_tui.store.errors import StoreError
 
@@ -218,16 +235,23 @@ def _export_payments(config: Config, args: argparse.Namespace) -> int:
             decimal, delimiter = ",", ";"
     try:
         _open_services(config)
-        problem = _export_filters_problem(config, args.method, args.register)
+        method = getattr(args, "method", None)
+        problem = _export_filters_problem(config, method, args.register)
         if problem:
             return _fail(problem)
-        rows = exports.payments(first, last, method=args.method, register=args.register)
+        currency = config.till.currency
 
         def write(out: TextIO) -> int:
             if args.excel:
                 out.write("\ufeff")  # the BOM that tells Excel the file is UTF-8
+            if args.export_command == "sales":
+                sales = exports.sales(first, last, register=args.register)
+                return exports.write_sales_csv(
+                    out, sales, currency=currency, delimiter=delimiter, decimal=decimal
+                )
+            rows = exports.payments(first, last, method=method, register=args.register)
             return exports.write_payments_csv(
-                out, rows, currency=config.till.currency, delimiter=delimiter, decimal=decimal
+                out, rows, currency=currency, delimiter=delimiter, decimal=decimal
             )
 
         if args.output is None or args.output == "-":
@@ -240,11 +264,11 @@ def _export_payments(config: Config, args: argparse.Namespace) -> int:
         return _fail(
             _("cannot write {path}: {error}").format(path=path, error=error.strerror or error)
         )
-    print(
-        ngettext("{n} payment written to {path}", "{n} payments written to {path}", count).format(
-            n=count, path=args.output
-        )
-    )
+    if args.export_command == "sales":
+        written = ngettext("{n} sale written to {path}", "{n} sales written to {path}", count)
+    else:
+        written = ngettext("{n} payment written to {path}", "{n} payments written to {path}", count)
+    print(written.format(n=count, path=args.output))
     return 0
 
 

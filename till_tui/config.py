@@ -52,6 +52,16 @@ class TillConfig:
     """Card code of a customer attached to every new sale (optional)."""
     receipt_default: str = "none"
     """Receipt choice preselected after a payment: none, print or email."""
+    close_threshold: str = "5.00"
+    """Closing a shift with a count that differs by more than this (per method) needs a note
+    and a manager's PIN."""
+
+    @property
+    def close_threshold_amount(self) -> int:
+        """`close_threshold` in minor units (checked when the config is loaded)."""
+        from till_tui.domain.money import parse_money
+
+        return parse_money(self.close_threshold, self.currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +263,12 @@ def _check_till(till: TillConfig, path: Path | None) -> None:
     if till.receipt_default not in RECEIPT_CHOICES:
         choices = " | ".join(RECEIPT_CHOICES)
         raise ConfigError(path, "[till] receipt_default", f"must be one of {choices}")
+    from till_tui.domain.money import AmountError
+
+    try:
+        till.close_threshold_amount  # noqa: B018 - parsed to check it
+    except AmountError as error:
+        raise ConfigError(path, "[till] close_threshold", f'{error} (e.g. "5.00")') from None
 
 
 def _check_printer(printer: PrinterConfig, path: Path | None) -> None:

@@ -29,9 +29,10 @@ class OpenShiftScreen(TillScreen[None]):
         Binding("escape", "back", N_("Back"), id="back"),
     ]
 
-    def __init__(self, cashier: StaffMember) -> None:
+    def __init__(self, cashier: StaffMember, message: str = "") -> None:
         super().__init__()
         self.cashier = cashier
+        self.greeting = message
 
     def compose(self) -> ComposeResult:
         register = self.till.config.till.register
@@ -48,6 +49,8 @@ class OpenShiftScreen(TillScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#float", Input).focus()
+        if self.greeting:
+            self.say(self.greeting)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -49,6 +49,7 @@ class SaleScreen(SaleCustomer):
         Binding("f6", "park", N_("Park"), id="park"),
         Binding("f7", "account", N_("Account"), id="account"),
         Binding("f8", "history", N_("History"), id="history"),
+        Binding("f9", "shift", N_("Shift"), id="shift"),
         Binding("f10", "pay", N_("Pay"), id="pay"),
         Binding("ctrl+p", "retry_printing", N_("Print queue"), id="print_queue"),
         Binding("ctrl+o", "no_sale", N_("Drawer"), id="no_sale"),
@@ -381,6 +382,11 @@ class SaleScreen(SaleCustomer):
         from till_tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(), lambda _: self._after_dialog())
+
+    def action_shift(self) -> None:
+        from till_tui.screens.shift import shift_menu
+
+        shift_menu(self, cart_empty=self.cart.is_empty)
 
     def _after_dialog(self) -> None:
         self._refresh_header()

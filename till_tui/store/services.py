@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from till_tui.store.drafts import Drafts
     from till_tui.store.drawer import Drawer
     from till_tui.store.outbox import Outbox
+    from till_tui.store.reports import Reports
     from till_tui.store.sales import Sales
     from till_tui.store.shifts import Shifts
     from till_tui.store.staff import StaffDirectory
@@ -81,6 +82,7 @@ class Services:
     @cached_property
     def outbox(self) -> Outbox:
         from till_tui.store.outbox import Outbox
+    from till_tui.store.reports import Reports
 
         return Outbox()
 
@@ -89,3 +91,9 @@ class Services:
         from till_tui.store.drawer import Drawer
 
         return Drawer(self.register)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from till_tui.store.reports import Reports
+
+        return Reports(self.register)
