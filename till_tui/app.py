@@ -114,6 +114,46 @@ class TillApp(App[int]):
     def end_session(self) -> None:
         self.session = None
 
+    def start_refund(
+        self, sale_id: int, done: Callable[[CompletedSale | None], None] | None = None
+    ) -> bool:
+        """Open the refund screen of sale `sale_id`; `done` gets the refund (None if the
+        cashier went back). False, with the reason said, if the sale cannot be refunded."""
+        from till_tui.screens.refund import RefundScreen
+        from till_tui.store.refunds import RefundError
+
+        try:
+            sale = self.services.refunds.refundable(sale_id)
+        except (RefundError, StoreError) as error:
+            self.say(str(error), error=True)
+            return False
+        if sale.fully_refunded:
+            self.say(
+                _("Sale N° {number} was already refunded in full.").format(number=sale.number),
+                error=True,
+            )
+            return False
+
+        def finished(refund: CompletedSale | None) -> None:
+            if refund is not None:
+                self.say(
+                    _("Refund N° {number} of sale N° {sale} recorded: {amount}.").format(
+                        number=refund.number,
+                        sale=sale.number,
+                        amount=self._money(refund.totals.total),
+                    )
+                )
+            if done is not None:
+                done(refund)
+
+        self.push_screen(RefundScreen(sale_id, sale), finished)
+        return True
+
+    def _money(self, amount: int) -> str:
+        from till_tui.domain.money import format_money
+
+        return format_money(amount, self.config.till.currency, self.config.till.locale)
+
     @property
     def shop(self) -> ShopHeader:
         from till_tui.domain.receipt import ShopHeader

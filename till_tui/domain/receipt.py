@@ -99,6 +99,10 @@ class Receipt:
     title: str = ""
     """Printed big on top, e.g. "DUPLICATA 1"."""
     customer: ReceiptCustomer | None = None
+    refund_of: int | None = None
+    """A refund: the number of the sale it refunds (its amounts are negative)."""
+    approved_by: str = ""
+    """A refund: the manager who approved it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +200,10 @@ def _header(out: Layout, receipt: Receipt) -> None:
     if receipt.title:
         out.blank()
         out.text(receipt.title, align="center", bold=True, double=True)
+    if receipt.refund_of is not None:
+        out.blank()
+        refund = _("Refund of sale {number}").format(number=receipt.refund_of)
+        out.text(refund, align="center", bold=True, double=True)
     out.blank()
     out.text(_("Sale N° {number}").format(number=receipt.sale_number))
     out.text(format_datetime(receipt.created_at, "short", locale=out.locale))
@@ -203,6 +211,8 @@ def _header(out: Layout, receipt: Receipt) -> None:
         out.text(_("Register: {register}").format(register=receipt.register))
     if receipt.cashier:
         out.text(_("Cashier: {cashier}").format(cashier=receipt.cashier))
+    if receipt.approved_by:
+        out.text(_("Approved by: {name}").format(name=receipt.approved_by))
     out.rule()
 
 

@@ -35,6 +35,15 @@ class CompletedSale:
     """The customer's balances right after this sale (prepaid, credit available)."""
     copies: int = 0
     """How many times the receipt was reprinted (the n of "DUPLICATA n")."""
+    refund_of: int | None = None
+    """A refund: the NUMBER of the sale it refunds (None for a sale). A refund's totals,
+    VAT and tenders are negative, as stored; its cart lines keep the positive quantities
+    given back at their original unit prices."""
+    approved_by: str = ""
+    """A refund: the manager who approved it."""
+    line_adjustments: tuple[int, ...] = ()
+    """A refund: each line's own adjustment as stored (signed, like the totals); a sale's
+    are computed from its cart."""
 
     @property
     def change(self) -> int:
@@ -44,9 +53,47 @@ class CompletedSale:
     def has_cash(self) -> bool:
         return any(t.kind == "cash" for t in self.tenders)
 
+    @property
+    def is_refund(self) -> bool:
+        return self.refund_of is not None
+
+
+def _receipt_lines(sale: CompletedSale) -> tuple[ReceiptLine, ...]:
+    """The printed lines. A refund prints its stored amounts (negative), so its lines, its
+    subtotal and its total add up as printed."""
+    cart, totals = sale.cart, sale.totals
+    if not sale.is_refund:
+        return tuple(
+            ReceiptLine(
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                amount=line.net,
+                adjustment=line.adjustment,
+                adjustment_amount=line.adjustment_amount,
+                vat_rate=line.vat_rate,
+            )
+            for line in cart.lines
+        )
+    adjustments = sale.line_adjustments or tuple(0 for _line in cart.lines)
+    return tuple(
+        ReceiptLine(
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            amount=total - share,
+            adjustment=line.adjustment if adjustment else None,
+            adjustment_amount=adjustment,
+            vat_rate=line.vat_rate,
+        )
+        for line, total, share, adjustment in zip(
+            cart.lines, totals.line_totals, totals.basket_shares, adjustments, strict=True
+        )
+    )
+
 
 def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Receipt:
-    """The receipt of a completed sale."""
+    """The receipt of a completed sale, or of a refund ("Refund of sale N", amounts negative)."""
     cart, totals = sale.cart, sale.totals
     customer = None
     if sale.customer is not None:
@@ -62,18 +109,7 @@ def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Re
         register=sale.register,
         cashier=sale.cashier,
         created_at=sale.created_at.astimezone(),  # stored in UTC, printed in the shop's time
-        lines=tuple(
-            ReceiptLine(
-                name=line.name,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                amount=line.net,
-                adjustment=line.adjustment,
-                adjustment_amount=line.adjustment_amount,
-                vat_rate=line.vat_rate,
-            )
-            for line in cart.lines
-        ),
+        lines=_receipt_lines(sale),
         subtotal=totals.subtotal,
         basket_adjustment=totals.basket_adjustment,
         basket_rule=cart.adjustment,
@@ -87,4 +123,6 @@ def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Re
         note=cart.note,
         title=title,
         customer=customer,
+        refund_of=sale.refund_of,
+        approved_by=sale.approved_by,
     )

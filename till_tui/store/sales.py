@@ -35,13 +35,17 @@ from till_tui.store.models import (
 )
 
 _SALE_SQL = (
-    "SELECT s.number, s.register, s.created_at, st.name, s.basket_rule, s.note, s.customer_id"
-    " FROM sale AS s JOIN staff AS st ON st.id = s.staff_id WHERE s.id = ?"
+    "SELECT s.number, s.register, s.created_at, st.name, s.basket_rule, s.note, s.customer_id,"
+    " o.number, COALESCE(ap.name, ''), s.subtotal, s.basket_adjustment, s.discount_total,"
+    " s.total FROM sale AS s JOIN staff AS st ON st.id = s.staff_id"
+    " LEFT JOIN sale AS o ON o.id = s.refund_of LEFT JOIN staff AS ap ON ap.id = s.approved_by"
+    " WHERE s.id = ?"
 )
 _LINES_SQL = (
-    "SELECT product_id, code, name, unit_price, vat_rate, quantity, adjustment"
-    " FROM sale_line WHERE sale_id = ? ORDER BY position"
+    "SELECT product_id, code, name, unit_price, vat_rate, quantity, adjustment,"
+    " adjustment_amount, basket_share, total FROM sale_line WHERE sale_id = ? ORDER BY position"
 )
+_VAT_SQL = "SELECT rate, base, vat, total FROM sale_vat WHERE sale_id = ? ORDER BY rate"
 _FIND_SQL = (
     "SELECT id, number FROM sale WHERE register = ?1 AND number = ?2"
     " UNION SELECT s.id, s.number FROM payment AS p JOIN sale AS s ON s.id = p.sale_id"
@@ -256,12 +260,16 @@ class Sales:
 
     def get(self, sale_id: int) -> CompletedSale:
         """A completed sale as it was written, with its customer's balances right after it
-        and its reprint count. Raises SaleError if there is no such sale."""
+        and its reprint count; a refund with the number of the sale it refunds, the manager
+        who approved it and its stored (negative) money. Raises SaleError if there is no such
+        sale."""
         row = database.execute_sql(_SALE_SQL, (sale_id,)).fetchone()
         if row is None:
             raise SaleError(_("No sale {id}.").format(id=sale_id))
-        number, register, created, cashier, basket_rule, note, customer_id = row
+        number, register, created, cashier, basket_rule, note, customer_id = row[:7]
+        refund_of, approved_by, subtotal, basket_adjustment, discount_total, total = row[7:]
         created_at = Sale.created_at.python_value(created)
+        rows = database.execute_sql(_LINES_SQL, (sale_id,)).fetchall()
         lines = tuple(
             CartLine(
                 product_id=product_id or 0,
@@ -272,9 +280,7 @@ class Sales:
                 quantity=quantity,
                 adjustment=Adjustment.from_dict(json.loads(rule)) if rule else None,
             )
-            for product_id, code, name, unit_price, vat_rate, quantity, rule in (
-                database.execute_sql(_LINES_SQL, (sale_id,))
-            )
+            for product_id, code, name, unit_price, vat_rate, quantity, rule, *_amounts in rows
         )
         cart = Cart(
             lines=lines,
@@ -305,6 +311,22 @@ class Sales:
             customer = Customers().get(customer_id)
             row = database.execute_sql(_BALANCE_SQL, (sale_id,)).fetchone()
             balances = Balances(*row) if row else None
+        totals = cart.totals()
+        line_adjustments: tuple[int, ...] = ()
+        if refund_of is not None:  # a refund: its money as stored (negative), not recomputed
+            from till_tui.domain.cart import CartTotals
+            from till_tui.domain.vat import VatLine
+
+            totals = CartTotals(
+                subtotal=subtotal,
+                basket_adjustment=basket_adjustment,
+                line_totals=tuple(r[9] for r in rows),
+                basket_shares=tuple(r[8] for r in rows),
+                total=total,
+                vat=tuple(VatLine(*v) for v in database.execute_sql(_VAT_SQL, (sale_id,))),
+                discount_total=discount_total,
+            )
+            line_adjustments = tuple(r[7] for r in rows)
         return CompletedSale(
             id=sale_id,
             number=number,
@@ -312,11 +334,14 @@ class Sales:
             created_at=created_at,
             cashier=cashier,
             cart=cart,
-            totals=cart.totals(),
+            totals=totals,
             tenders=tenders,
             customer=customer,
             balances=balances,
             copies=self.copies(sale_id),
+            refund_of=refund_of,
+            approved_by=approved_by,
+            line_adjustments=line_adjustments,
         )
 
     def by_number(self, number: int, register: str | None = None) -> CompletedSale:
