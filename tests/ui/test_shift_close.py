@@ -3,6 +3,9 @@ a note and a manager's PIN; the Z printed; the next shift's float asked for."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.conftest import CASHIER_PIN, MANAGER_PIN
@@ -29,7 +32,7 @@ from till_tui.store.db import database
 CREME = demo_barcode(2)  # Café crème, 2.80
 
 
-async def sell_creme_in_cash(pilot, handed: str = "5") -> None:  # type: ignore[no-untyped-def]
+async def sell_creme_in_cash(pilot: Pilot[Any], handed: str = "5") -> None:
     await scan(pilot, CREME)
     await pilot.press("f10")
     await pilot.press("1")
@@ -38,6 +41,10 @@ async def sell_creme_in_cash(pilot, handed: str = "5") -> None:  # type: ignore[
     await settle(pilot)
     await pilot.press("n")  # no receipt
     await settle(pilot)
+
+
+def cashier_of(app: TillApp) -> str | None:
+    return app.session.cashier.name if app.session is not None else None
 
 
 def closes() -> list[tuple[object, ...]]:
@@ -120,7 +127,7 @@ async def test_closing_with_a_difference_needs_a_note_and_a_manager(
 
         assert showing(app, OpenShiftScreen), "the next shift's float is asked for"
         assert "Z report N° 1" in message(pilot)
-        assert app.session is None
+        assert cashier_of(app) is None
         assert closes() == [(1, "Change given twice", 1)]
         z = receipts_in(demo.receipts.read_bytes())[-1]
         assert "Z REPORT N° 1" in z
@@ -129,12 +136,12 @@ async def test_closing_with_a_difference_needs_a_note_and_a_manager(
 
         await enter(pilot, "100")
         assert showing(app, SaleScreen)
-        assert app.session is not None and app.session.shift.number == 2
+        shift = app.services.shifts.current()
+        assert shift is not None and shift.number == 2
+        assert cashier_of(app) == "Camille", "the same cashier goes on selling"
 
 
-async def test_a_count_within_the_threshold_closes_at_once(
-    app: TillApp, demo: DemoStore
-) -> None:
+async def test_a_count_within_the_threshold_closes_at_once(app: TillApp, demo: DemoStore) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start_selling(pilot)
         await sell_creme_in_cash(pilot)

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from till_tui.store.customers import Customers
     from till_tui.store.drafts import Drafts
     from till_tui.store.drawer import Drawer
+    from till_tui.store.history import History
     from till_tui.store.outbox import Outbox
+    from till_tui.store.refunds import Refunds
     from till_tui.store.reports import Reports
     from till_tui.store.sales import Sales
     from till_tui.store.shifts import Shifts
@@ -62,10 +64,22 @@ class Services:
         return Sales(self.register)
 
     @cached_property
+    def refunds(self) -> Refunds:
+        from till_tui.store.refunds import Refunds
+
+        return Refunds(self.register)
+
+    @cached_property
     def drafts(self) -> Drafts:
         from till_tui.store.drafts import Drafts
 
         return Drafts(self.register)
+
+    @cached_property
+    def history(self) -> History:
+        from till_tui.store.history import History
+
+        return History(self.register)
 
     @cached_property
     def customers(self) -> Customers:
@@ -82,7 +96,6 @@ class Services:
     @cached_property
     def outbox(self) -> Outbox:
         from till_tui.store.outbox import Outbox
-    from till_tui.store.reports import Reports
 
         return Outbox()
 
