@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -189,3 +191,55 @@ def test_a_split_between_card_and_room_charge_prints_both(
         ["Chambre", "2,00"],
         ["Réf.", "204"],
     ]
+
+
+def test_close_the_shift_with_a_difference_prints_the_z(panes: list[Pane], tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    pane = start_demo(panes, folder, "linux")
+    log_in(pane, first_time=True)
+    scan(pane, ESPRESSO)
+    pane.wait_for("Café expresso")
+    pane.keys("F10")
+    pane.wait_for("Modes de paiement")
+    pane.keys("1")
+    pane.wait_for("Montant en Espèces")
+    pane.keys("Enter")
+    pane.wait_for("Tout est réglé")
+    pane.keys("F10")
+    pane.wait_for("Ticket ?")
+    pane.keys("n")
+    pane.wait_for("Vente N° 1 terminée")
+
+    pane.keys("F9")
+    pane.wait_for("Clôturer le service")
+    pane.keys("z")
+    screen = pane.wait_for("Clôture du service N° 1")
+    cash_row = next(line for line in screen.splitlines() if "Espèces" in line)
+    assert "151,50" in cash_row, "expected: the 150,00 float + the 1,50 sale"
+    pane.type("140")
+    pane.wait_for("-11,50")
+    pane.keys("F10")
+    pane.wait_for("écrivez une note")
+    pane.type("Erreur de rendu")
+    pane.keys("Enter")
+    pane.wait_for("Accord d'un responsable")
+    pane.type("9999")
+    pane.keys("Enter")
+    pane.wait_for("Service clôturé : ticket Z N° 1.")
+    pane.wait_for("Ouvrir un service")
+
+    z = wait_for_receipts(folder / "receipts.escpos", 1)[-1]
+    assert "TICKET Z N° 1" in z
+    lines = [line.split() for line in z.splitlines()]
+    assert ["Attendu", "151,50"] in lines
+    assert ["Compté", "140,00"] in lines
+    assert ["Écart", "-11,50"] in lines
+    assert "Note : Erreur de rendu" in z and "Approuvé par : Patron" in z
+
+    result = subprocess.run(
+        [*till_command(), "--config", str(folder / "config.toml"), "report", "z"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "LANG": "C.UTF-8", "COLUMNS": "100"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "TICKET Z N° 1" in result.stdout and "-11,50" in result.stdout

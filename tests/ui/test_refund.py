@@ -290,3 +290,41 @@ async def test_a_refund_on_account_above_what_is_owed_says_to_use_store_credit(
         await settle(pilot)
         assert refund_rows() == [(2, 1, "Patron", -890)]
         assert app.services.accounts.balances(jean.id).prepaid == 890
+
+
+async def test_refund_from_the_history_detail(app: TillApp, demo: DemoStore) -> None:
+    from textual.widgets import Static
+
+    from tests.ui.helpers import static_text
+    from till_tui.screens.history import HistoryScreen, SaleDetail
+
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await sell(pilot, ESPRESSO, WINE)  # 10.40 cash
+        await pilot.press("f8")
+        await settle(pilot)
+        assert showing(app, HistoryScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert showing(app, SaleDetail)
+        await pilot.press("f6")
+        await settle(pilot)
+        assert showing(app, RefundScreen)
+        await pilot.press("a", "f10")
+        await settle(pilot)
+        await enter(pilot, MANAGER_PIN)
+        await settle(pilot)
+        assert showing(app, SaleDetail)
+        assert "Refund N° 2 of sale N° 1 recorded: -€10.40." in screen_text(pilot)
+        after = static_text(app.screen.query_one("#after", Static))
+        assert "Refunded by: N° 2 (-€10.40)" in after
+        await pilot.press("f6")  # nothing left to refund
+        await settle(pilot)
+        assert showing(app, SaleDetail)
+        assert "was already refunded in full" in screen_text(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert showing(app, HistoryScreen)
+        text = screen_text(pilot)
+        assert "-€10.40" in text and "↩ 1" in text, "the list shows the refund at once"
+    assert refund_rows() == [(2, 1, "Patron", -1040)]

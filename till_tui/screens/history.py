@@ -31,6 +31,7 @@ from till_tui.screens.history_filters import FIELDS, FilterPanel
 from till_tui.store.errors import StoreError
 from till_tui.store.history import SaleFilter, SaleSummary
 from till_tui.store.sales import SaleError
+from till_tui.widgets.key_footer import KeyFooter
 
 RECENT = 20
 """How many sales the history shows at first."""
@@ -144,7 +145,7 @@ class HistoryScreen(SaleActions):
         yield FilterPanel(register=config.register, locale=config.locale, today=self._today)
         yield DataTable(id="sales", cursor_type="row", zebra_stripes=True)
         yield Static(id="message")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#sales", DataTable)
@@ -241,8 +242,11 @@ class HistoryScreen(SaleActions):
 
     def action_detail(self) -> None:
         sale = self.selected_sale()
-        if sale is not None:
-            self.app.push_screen(SaleDetail(sale))
+        if sale is not None:  # back from the detail: a refund may have been made there
+            self.app.push_screen(SaleDetail(sale), self._back_from_detail)
+
+    def _back_from_detail(self, _result: None) -> None:
+        self.apply_filters(now=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # While a filter is typed, Enter applies it and letters are letters.
@@ -392,6 +396,20 @@ class SaleDetail(SaleActions, TillModal[None]):
                 ngettext("Reprinted {n} time.", "Reprinted {n} times.", self.sale.copies).format(
                     n=self.sale.copies
                 )
+            )
+        refunds = self.till.services.refunds.refunds_of(self.sale.id)
+        if refunds:
+            if after:
+                after.append("\n")
+            till = self.till.config.till
+            after.append(
+                _("Refunded by: {refunds}").format(
+                    refunds=", ".join(
+                        f"N° {number} ({format_money(total, till.currency, till.locale)})"
+                        for number, total in refunds
+                    )
+                ),
+                style="bold",
             )
         names = {"pending": _("sending"), "sent": _("sent"), "failed": _("not sent")}
         for email in self.till.services.outbox.for_sale(self.sale.id):

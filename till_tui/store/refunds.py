@@ -37,8 +37,8 @@ from till_tui.store.accounts import Accounts, MethodLike
 from till_tui.store.customers import CustomerError
 from till_tui.store.db import database
 from till_tui.store.ledger_book import AccountError, run_in_transaction
-from till_tui.store.models import Payment, Sale, SaleBalance, SaleLine, SaleVat
-from till_tui.store.sales import Sales
+from till_tui.store.models import Payment, Sale, SaleLine, SaleVat
+from till_tui.store.sales import Sales, record_balances
 
 __all__ = ["RefundError", "RefundPermissionError", "Refunds"]
 
@@ -82,6 +82,13 @@ class Refunds:
 
     def __init__(self, register: str) -> None:
         self.register = register
+
+    def refunds_of(self, sale_id: int) -> list[tuple[int, int]]:
+        """(number, total) of every refund of sale `sale_id`, oldest first; totals negative."""
+        rows = database.execute_sql(
+            "SELECT number, total FROM sale WHERE refund_of = ? ORDER BY id", (sale_id,)
+        )
+        return [(int(number), int(total)) for number, total in rows]
 
     def refundable(self, sale_id: int) -> Refundable:
         """Sale `sale_id` with what is left to refund of its lines and tenders, and its
@@ -359,14 +366,7 @@ class Refunds:
                 method=tender.method,
                 reference=tender.reference,
             )
-        balances = accounts.balances(customer_id)
-        SaleBalance.insert(
-            sale=refund.id,
-            prepaid=balances.prepaid,
-            unpaid=balances.unpaid,
-            deposits=balances.deposits,
-            credit_limit=balances.credit_limit,
-        ).execute()
+        record_balances(accounts, customer_id, refund.id)
 
 
 def _journal_payload(

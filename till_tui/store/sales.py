@@ -22,7 +22,7 @@ from till_tui.domain.tender import Tender, TenderError, check_last4, payment_sta
 from till_tui.i18n import _
 from till_tui.store import journal
 from till_tui.store.db import database
-from till_tui.store.ledger_book import AccountError, run_in_transaction
+from till_tui.store.ledger_book import AccountError, LedgerBook, run_in_transaction
 from till_tui.store.models import (
     Draft,
     Payment,
@@ -246,14 +246,7 @@ class Sales:
                     method=tender.method,
                     reference=tender.reference,
                 )
-        balances = accounts.balances(customer_id)
-        SaleBalance.insert(
-            sale=sale.id,
-            prepaid=balances.prepaid,
-            unpaid=balances.unpaid,
-            deposits=balances.deposits,
-            credit_limit=balances.credit_limit,
-        ).execute()
+        balances = record_balances(accounts, customer_id, sale.id)
         return accounts.customers.get(customer_id), balances
 
     # --- reading back -----------------------------------------------------------------------
@@ -398,6 +391,20 @@ class Sales:
 
     def count(self) -> int:
         return int(Sale.select().where(Sale.register == self.register).count())
+
+
+def record_balances(accounts: LedgerBook, customer_id: int, sale_id: int) -> Balances:
+    """Store the customer's balances right after sale (or refund) `sale_id`, as its receipt
+    prints them; inside the sale's transaction. The balances."""
+    balances = accounts.balances(customer_id)
+    SaleBalance.insert(
+        sale=sale_id,
+        prepaid=balances.prepaid,
+        unpaid=balances.unpaid,
+        deposits=balances.deposits,
+        credit_limit=balances.credit_limit,
+    ).execute()
+    return balances
 
 
 def _journal_payload(sale: Sale, cart: Cart, tenders: Sequence[Tender]) -> dict[str, object]:
