@@ -110,7 +110,7 @@ class PaymentScreen(PaymentCustomer):
                 yield BigAmount("0", id="change")
         yield DataTable(id="tenders", cursor_type="row")
         yield Static(id="prompt")
-        yield Input(id="amount")
+        yield Input(id="amount", select_on_focus=False)  # start_typing selects
         yield Footer()
 
     def on_mount(self) -> None:
