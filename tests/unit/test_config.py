@@ -80,6 +80,10 @@ def test_an_empty_file_gives_working_defaults(tmp_path: Path) -> None:
         ("[till]\nlocale = 'xx_YY'\n", "[till] locale", "unknown locale"),
         ("[till]\ncurrency = 'EURO'\n", "[till] currency", "unknown currency"),
         ("[till]\nreceipt_default = 'sms'\n", "[till] receipt_default", "one of"),
+        ("[till]\nclose_threshold = 'five'\n", "[till] close_threshold", "an amount like"),
+        ("[till]\nclose_threshold = '-1'\n", "[till] close_threshold", "an amount like"),
+        ("[till]\nclose_threshold = '5.001'\n", "[till] close_threshold", "an amount like"),
+        ("[till]\nclose_threshold = 5\n", "[till] close_threshold", "string in quotes"),
         ("[printer]\nkind = 'usb2'\n", "[printer] kind", "not one of"),
         ("[printer]\nkind = 'file'\n", "[printer] path", "required"),
         ("[printer]\nwidth = '42'\n", "[printer] width", "whole number"),
@@ -174,3 +178,9 @@ def test_a_bad_email_setting_names_the_key(
     assert caught.value.path == path
     assert caught.value.key == key
     assert problem in caught.value.problem
+
+
+@pytest.mark.parametrize(("text", "minor"), [("5.00", 500), ("10", 1000), ("2,50", 250), ("0", 0)])
+def test_close_threshold(tmp_path: Path, text: str, minor: int) -> None:
+    path = write_config(tmp_path, f"[till]\nclose_threshold = {text!r}\n")
+    assert load_config(path).till.close_threshold_amount == minor
