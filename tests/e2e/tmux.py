@@ -29,16 +29,19 @@ class Pane:
         if shutil.which("tmux") is None:
             pytest.skip("tmux is not installed (.ci/run installs it)")
         self.name = f"till-{uuid.uuid4().hex[:8]}"
+        # A tmux server of its own (-L): a session closing (and its server exiting) in one
+        # test can never race another test's new session, nor touch anyone's own tmux.
+        self.tmux = ["tmux", "-L", self.name]
         exports = " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items())
         line = f"env {exports} {shlex.join(command)}"
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", line],
+            [*self.tmux, "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", line],
             check=True,
         )
 
     def screen(self) -> str:
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
         )
         return result.stdout
 
@@ -54,19 +57,19 @@ class Pane:
 
     def keys(self, *keys: str) -> None:
         for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.05)
 
     def burst(self, *keys: str) -> None:
         """Send `keys` in one go, as a scanner does."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, "-l", text], check=True)
 
     def pid(self) -> int:
         result = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            [*self.tmux, "display-message", "-p", "-t", self.name, "#{pane_pid}"],
             capture_output=True,
             text=True,
             check=True,
@@ -84,4 +87,4 @@ class Pane:
                 os.kill(pid, signal.SIGKILL)
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
