@@ -7,6 +7,7 @@ and the maintenance commands start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import io
 import os
@@ -49,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--pin", help="4 to 8 digits (asked for when left out)")
     add.add_argument("--role", choices=["cashier", "manager"], default="cashier")
 
+    commands.add_parser(
+        "doctor",
+        help="check the config, database, journal, disk, printer and scanners",
+        description="One line per check, OK / WARN / FAIL, with what to do. Changes nothing."
+        " Exit status 1 if any check fails.",
+    )
     from till_tui import cli_reports
 
     cli_reports.add_parser(commands)
@@ -102,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "doctor":
+            return _doctor(args.config or default_config_path())
         config = load_config(args.config or default_config_path())
         set_locale(config.till.locale)
         if args.command == "import":
@@ -119,6 +128,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), 2)
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
+
+
+def _doctor(config_path: Path) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from till_tui.doctor import run_checks
+
+    with contextlib.suppress(ConfigError):  # messages in the config's language, if readable
+        set_locale(load_config(config_path).till.locale)
+    checks = run_checks(config_path)
+    table = Table(box=None, show_header=False, padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    styles = {"OK": "bold green", "WARN": "bold yellow", "FAIL": "bold red"}
+    for check in checks:
+        detail = Text(check.detail)
+        if check.fix:
+            detail.append("\n→ " + check.fix, style="italic")
+        table.add_row(Text(check.status, style=styles[check.status]), check.name, detail)
+    Console().print(table)
+    failed = sum(check.status == "FAIL" for check in checks)
+    warned = sum(check.status == "WARN" for check in checks)
+    print(
+        _("{failed} failed, {warned} warnings, {ok} OK").format(
+            failed=failed, warned=warned, ok=len(checks) - failed - warned
+        )
+    )
+    return 1 if failed else 0
 
 
 def _open_services(config: Config):  # type: ignore[no-untyped-def]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from till_tui.store.db import database
 from till_tui.store.models import Journal, now
 
 GENESIS = "0" * 64
@@ -58,3 +60,54 @@ def append(register: str, kind: str, staff_id: int | None, data: dict[str, Any])
         prev_hash=prev_hash,
         hash=row_hash(prev_hash, register, seq, stamp, staff_id, kind, payload),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    """The first row of a register's chain that does not verify, and what is wrong with it."""
+
+    register: str
+    seq: int
+    kind: str
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainCheck:
+    """One register's chain: how many rows were verified, and the first break (None: intact)."""
+
+    register: str
+    rows: int
+    broken: ChainBreak | None = None
+
+
+_CHAIN_SQL = (
+    "SELECT seq, created_at, staff_id, kind, payload, prev_hash, hash FROM journal"
+    " WHERE register = ? ORDER BY seq"
+)
+
+
+def verify_chain(register: str) -> ChainCheck:
+    """Recompute `register`'s chain: sequence numbers without gaps from 1, each row's
+    prev_hash equal to the previous row's hash, and each hash equal to SHA-256 of its content."""
+    prev, expected_seq, rows = GENESIS, 1, 0
+    for seq, stamp, staff_id, kind, payload, prev_hash, stored in database.execute_sql(
+        _CHAIN_SQL, (register,)
+    ):
+        problem = ""
+        if seq != expected_seq:
+            problem = f"sequence {seq} where {expected_seq} was expected (a row is missing)"
+        elif prev_hash != prev:
+            problem = "prev_hash is not the previous row's hash (rows removed or swapped)"
+        elif row_hash(prev_hash, register, seq, stamp, staff_id, kind, payload) != stored:
+            problem = "hash does not match the row's content (the row was altered)"
+        if problem:
+            return ChainCheck(register, rows, ChainBreak(register, seq, kind, problem))
+        prev, expected_seq, rows = stored, seq + 1, rows + 1
+    return ChainCheck(register, rows)
+
+
+def registers() -> list[str]:
+    """Every register that has a journal, sorted."""
+    rows = database.execute_sql("SELECT DISTINCT register FROM journal ORDER BY register")
+    return [str(register) for (register,) in rows]

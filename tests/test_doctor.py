@@ -1,0 +1,148 @@
+"""`till doctor` on real stores: healthy, broken config, missing or newer database, a journal
+altered behind the till's back, scanners; exit status 1 on any FAIL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_config
+from tests.store.tills import open_till
+from tests.test_cli import till
+from till_tui.config import load_config
+from till_tui.demo import DemoStore
+from till_tui.doctor import DISK_FAIL, DISK_WARN, _disk, _scanner
+from till_tui.store.db import close_database
+from till_tui.store.services import Services
+
+
+def lines(output: str) -> dict[str, str]:
+    """check name -> "STATUS name detail" from the doctor's table (folded lines joined)."""
+    rows: list[str] = []
+    for line in output.splitlines():
+        if line.split(maxsplit=1)[:1] and line.split()[0] in ("OK", "WARN", "FAIL"):
+            rows.append(line.strip())
+        elif rows and line.startswith(" "):
+            rows[-1] += line.strip()
+    found = {}
+    for row in rows:
+        status, rest = row.split(maxsplit=1)
+        found[rest.split("  ")[0]] = f"{status} {rest}"
+    return found
+
+
+@pytest.fixture
+def shop(demo: DemoStore) -> DemoStore:
+    """The demo store with 4 journal rows: shift opened, two sales, a reprint."""
+    services = Services.open(
+        __import__("till_tui.config", fromlist=["load_config"]).load_config(demo.config_path)
+    )
+
+    shop = open_till(services, load_config(demo.config_path))
+    sale = shop.complete(shop.ring(1))
+    shop.complete(shop.ring(2, 13))
+    services.sales.record_copy(sale.id, shop.cashier)
+    close_database()
+    return demo
+
+
+def db(demo: DemoStore) -> sqlite3.Connection:
+    return sqlite3.connect(demo.folder / "till.db")
+
+
+def test_a_healthy_store(tmp_path: Path, shop: DemoStore) -> None:
+    result = till(tmp_path, "doctor", config=shop.config_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = lines(result.stdout)
+    assert found["Config"].startswith("OK")
+    assert found["Database"].startswith("OK") and "schema version 4" in found["Database"]
+    assert found["Integrity"] == "OK Integrity   quick_check: ok".replace(
+        "Integrity   ", "Integrity   "
+    ) or found["Integrity"].startswith("OK")
+    assert found["Journal R1"].startswith("OK") and "4 rows, chain intact" in found["Journal R1"]
+    assert found["Disk"].startswith(("OK", "WARN"))
+    assert found["Printer"].startswith("OK")
+    assert "0 failed" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("tamper", "problem"),
+    [
+        (
+            "UPDATE journal SET payload = replace(payload, '\"total\":150', '\"total\":15')"
+            " WHERE kind = 'sale' AND seq = 2",
+            "row 2 (sale): hash does not match the row's content",
+        ),
+        ("DELETE FROM journal WHERE seq = 3", "row 4 (reprint): sequence 4 where 3 was expected"),
+        (
+            "UPDATE journal SET seq = 1000 WHERE seq = 2;"
+            " UPDATE journal SET seq = 2 WHERE seq = 3;"
+            " UPDATE journal SET seq = 3 WHERE seq = 1000;",
+            "row 2 (sale): prev_hash is not the previous row's hash",
+        ),
+    ],
+    ids=["altered", "deleted", "swapped"],
+)
+def test_an_altered_journal_fails(
+    tmp_path: Path, shop: DemoStore, tamper: str, problem: str
+) -> None:
+    with db(shop) as connection:  # what someone with the file and sqlite3 could do
+        connection.executescript(
+            "DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete; " + tamper
+        )
+    result = till(tmp_path, "doctor", config=shop.config_path)
+    assert result.returncode == 1
+    assert problem in " ".join(result.stdout.split()), result.stdout
+    assert "1 failed" in result.stdout
+
+
+def test_a_missing_or_broken_config(tmp_path: Path) -> None:
+    result = till(tmp_path, "doctor", config=tmp_path / "nowhere.toml")
+    assert result.returncode == 1
+    assert lines(result.stdout)["Config"].startswith("FAIL")
+    assert "Create it" in result.stdout
+
+    broken = write_config(tmp_path / "broken", "[printer]\nwidth = 'wide'\n")
+    result = till(tmp_path, "doctor", config=broken)
+    assert result.returncode == 1
+    assert "[printer] width" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_missing_database_and_a_newer_one(tmp_path: Path, shop: DemoStore) -> None:
+    config = write_config(tmp_path / "other", "[store]\ndatabase = 'sqlite:///missing.db'\n")
+    result = till(tmp_path, "doctor", config=config)
+    assert result.returncode == 1
+    assert "No database at" in result.stdout
+
+    with db(shop) as connection:
+        connection.execute(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (99, 'future', '')"
+        )
+    result = till(tmp_path, "doctor", config=shop.config_path)
+    assert result.returncode == 1
+    assert "newer than this till" in " ".join(result.stdout.split())
+
+
+def test_disk_thresholds(tmp_path: Path) -> None:
+    def usage(free: int):  # type: ignore[no-untyped-def]
+        return lambda _path: (10 * DISK_WARN, 0, free)
+
+    assert _disk(tmp_path, usage(DISK_WARN + 1)).status == "OK"
+    assert _disk(tmp_path, usage(DISK_WARN - 1)).status == "WARN"
+    check = _disk(tmp_path, usage(DISK_FAIL - 1))
+    assert check.status == "FAIL" and "sales cannot be saved" in check.fix
+
+
+def test_a_scanner_path_missing_or_open(tmp_path: Path) -> None:
+    missing = _scanner(tmp_path / "usb-Honeywell-event-kbd")
+    assert missing.status == "FAIL" and "unplugged" in missing.detail
+    device = tmp_path / "usb-Scanner-event-kbd"
+    device.write_bytes(b"")
+    with device.open("rb"):
+        check = _scanner(device)
+    assert check.status == "OK"
+    assert f"({os.getpid()})" in check.detail, "the process holding the device is named"

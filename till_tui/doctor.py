@@ -1,0 +1,320 @@
+"""`till doctor`: one line per check for the support technician, each OK, WARN or FAIL with
+what to do. Nothing is changed: the database is opened read-only (not even migrated).
+
+Checks: version, config file, database (reachable, schema version), integrity, the journal
+chain of every register, free disk, printer, scanners.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from till_tui.config import Config, ConfigError, load_config
+from till_tui.i18n import _
+
+Status = Literal["OK", "WARN", "FAIL"]
+
+DISK_WARN = 500 * 1024 * 1024
+"""Free space below which the disk check warns (a year of sales is ~150 MB)."""
+DISK_FAIL = 50 * 1024 * 1024
+"""Free space below which the disk check fails: SQLite needs room to commit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """The result of one check."""
+
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+
+def run_checks(config_path: Path) -> list[Check]:
+    """Every check, in order; later checks are skipped when what they need failed."""
+    checks = [_version()]
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        fix = _("Fix the key named above, or run `till demo` to see a working config.")
+        if not config_path.exists():
+            fix = _("Create it (see the README's Configuration), or set TILL_CONFIG.")
+        checks.append(Check(_("Config"), "FAIL", str(error), fix))
+        return checks
+    checks.append(Check(_("Config"), "OK", str(config_path)))
+    checks.extend(_database_checks(config))
+    checks.append(_printer(config))
+    checks.extend(_scanners(config))
+    return checks
+
+
+def _version() -> Check:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        till = version("till-tui")
+    except PackageNotFoundError:
+        till = "?"
+    detail = f"till-tui {till}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    return Check(_("Version"), "OK", detail)
+
+
+# --- database -------------------------------------------------------------------------------
+
+
+def _database_checks(config: Config) -> Iterator[Check]:
+    from till_tui.store.db import sqlite_path
+    from till_tui.store.errors import StoreError
+
+    try:
+        path = sqlite_path(config.store.database, config.base_dir)
+    except StoreError as error:
+        yield Check(_("Database"), "FAIL", str(error), _("Fix [store] database in config.toml."))
+        return
+    if not path.exists():
+        yield Check(
+            _("Database"),
+            "FAIL",
+            _("No database at {path}").format(path=path),
+            _("Start the till once to create it, or fix [store] database in config.toml."),
+        )
+        return
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error as error:
+        yield Check(_("Database"), "FAIL", f"{path}: {error}", _("Check the file's permissions."))
+        return
+    try:
+        yield from _database(connection, path)
+    finally:
+        connection.close()
+    yield _disk(path.parent)
+
+
+def _database(connection: sqlite3.Connection, path: Path) -> Iterator[Check]:
+    from till_tui.store.migrations import LATEST
+
+    try:
+        row = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    except sqlite3.Error as error:
+        yield Check(
+            _("Database"),
+            "FAIL",
+            f"{path}: {error}",
+            _("Is this a till database? Check [store] database in config.toml."),
+        )
+        return
+    version = int(row[0] or 0)
+    if version > LATEST:
+        yield Check(
+            _("Database"),
+            "FAIL",
+            _("{path}: schema version {version}, newer than this till ({latest})").format(
+                path=path, version=version, latest=LATEST
+            ),
+            _("Upgrade till-tui on this machine."),
+        )
+        return
+    if version < LATEST:
+        yield Check(
+            _("Database"),
+            "WARN",
+            _("{path}: schema version {version}; this till upgrades it to {latest}").format(
+                path=path, version=version, latest=LATEST
+            ),
+            _("Start the till (it upgrades the database), after a backup."),
+        )
+    else:
+        yield Check(
+            _("Database"),
+            "OK",
+            _("{path}, schema version {version}").format(path=path, version=version),
+        )
+    yield _integrity(connection)
+    yield from _journal(path)
+
+
+def _integrity(connection: sqlite3.Connection) -> Check:
+    try:
+        rows = [str(r[0]) for r in connection.execute("PRAGMA quick_check(5)")]
+    except sqlite3.Error as error:
+        return Check(_("Integrity"), "FAIL", str(error), _("Restore the latest backup."))
+    if rows == ["ok"]:
+        return Check(_("Integrity"), "OK", "quick_check: ok")
+    return Check(
+        _("Integrity"),
+        "FAIL",
+        "; ".join(rows),
+        _("Stop the till, copy the database file, and restore the latest backup."),
+    )
+
+
+def _journal(path: Path) -> Iterator[Check]:
+    import peewee
+
+    from till_tui.store import journal
+    from till_tui.store.db import database
+
+    db = peewee.SqliteDatabase(f"file:{path}?mode=ro", uri=True, timeout=2)
+    previous = database.obj
+    database.initialize(db)
+    try:
+        registers = journal.registers()
+        if not registers:
+            yield Check(_("Journal"), "OK", _("empty (no sale yet)"))
+        for register in registers:
+            result = journal.verify_chain(register)
+            if result.broken is None:
+                yield Check(
+                    _("Journal {register}").format(register=register),
+                    "OK",
+                    _("{n} rows, chain intact").format(n=result.rows),
+                )
+            else:
+                broken = result.broken
+                yield Check(
+                    _("Journal {register}").format(register=register),
+                    "FAIL",
+                    _("row {seq} ({kind}): {problem}").format(
+                        seq=broken.seq, kind=broken.kind, problem=broken.problem
+                    ),
+                    _("The data was altered outside the till: keep a copy of the file as is."),
+                )
+    except (peewee.DatabaseError, sqlite3.Error) as error:
+        yield Check(_("Journal"), "FAIL", str(error), _("Restore the latest backup."))
+    finally:
+        db.close()
+        if previous is not None:
+            database.initialize(previous)
+
+
+def _disk(folder: Path, usage: Callable[[Path], tuple[int, int, int]] = shutil.disk_usage) -> Check:
+    total, _used, free = usage(folder)
+    detail = _("{free} MB free of {total} MB on {folder}").format(
+        free=free // 2**20, total=total // 2**20, folder=folder
+    )
+    if free < DISK_FAIL:
+        return Check(_("Disk"), "FAIL", detail, _("Free some space now: sales cannot be saved."))
+    if free < DISK_WARN:
+        return Check(_("Disk"), "WARN", detail, _("Free some space (old logs, backups)."))
+    return Check(_("Disk"), "OK", detail)
+
+
+# --- devices --------------------------------------------------------------------------------
+
+
+def _printer(config: Config) -> Check:
+    from till_tui.hw.printer import PrinterError, open_printer
+
+    printer = config.printer
+    name = _("Printer")
+    if printer.kind == "none":
+        return Check(name, "OK", _("none configured (receipts are not printed)"))
+    path = config.resolve(printer.path) if printer.path else None
+    try:
+        device = open_printer(printer.kind, path)
+    except PrinterError as error:
+        return Check(name, "FAIL", str(error), _("Fix [printer] in config.toml."))
+    status = getattr(device, "status", None)
+    if callable(status):
+        try:
+            state = status()
+        except PrinterError as error:
+            return Check(name, "FAIL", str(error), _("Check the cable, the power and the paper."))
+        message = str(getattr(state, "message", state))
+        online = getattr(state, "online", None)
+        paper = getattr(state, "paper", None)
+        if online is False or paper == "out":
+            return Check(name, "FAIL", message, _("Check the cable, the power and the paper."))
+        if paper == "near_end":
+            return Check(name, "WARN", message, _("Change the paper roll soon."))
+        return Check(name, "OK", message)
+    if printer.kind == "file" and path is not None:
+        target = path if path.exists() else path.parent
+        if not os.access(target, os.W_OK):
+            return Check(
+                name,
+                "FAIL",
+                _("{path} is not writable by this user").format(path=path),
+                _("Add the till user to the lp group, or fix the file's permissions."),
+            )
+        return Check(name, "OK", _("{kind}: {path}").format(kind=printer.kind, path=path))
+    return Check(name, "OK", printer.kind)
+
+
+def _scanners(config: Config) -> Iterator[Check]:
+    configured = [Path(p) for p in config.scanner.devices]
+    by_id = Path("/dev/input/by-id")
+    if not configured:
+        if not by_id.is_dir():
+            yield Check(
+                _("Scanners"),
+                "WARN",
+                _("no input devices here ({path} missing)").format(path=by_id),
+                _("On a terminal over SSH, scanners that type (keyboard wedge) still work."),
+            )
+            return
+        configured = sorted(
+            p for p in by_id.iterdir() if p.name.endswith("-event-kbd") and _looks_like_scanner(p)
+        )
+        if not configured:
+            yield Check(
+                _("Scanners"),
+                "WARN",
+                _("none found in {path}").format(path=by_id),
+                _("Plug the scanner in, or list it in [scanner] devices."),
+            )
+            return
+    for device in configured:
+        yield _scanner(device)
+
+
+def _looks_like_scanner(path: Path) -> bool:
+    name = path.name.lower()
+    return any(word in name for word in ("scan", "barcode", "honeywell", "zebra", "symbol"))
+
+
+def _scanner(device: Path) -> Check:
+    name = _("Scanner {path}").format(path=device)
+    if not device.exists():
+        return Check(
+            name, "FAIL", _("not found (unplugged?)"), _("Plug it in, or fix [scanner] devices.")
+        )
+    if not os.access(device, os.R_OK):
+        return Check(
+            name,
+            "FAIL",
+            _("permission denied"),
+            _("Install the udev rule from the README, or add the till user to the input group."),
+        )
+    holders = _holders(device.resolve())
+    detail = _("readable")
+    if holders:
+        detail = _("readable; open by {processes}").format(processes=", ".join(holders))
+    return Check(name, "OK", detail)
+
+
+def _holders(device: Path) -> list[str]:
+    """ "name (pid)" of every process that has `device` open (that this user can see)."""
+    holders = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            fds = list((proc / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if Path(os.readlink(fd)) == device:
+                    comm = (proc / "comm").read_text().strip()
+                    holders.append(f"{comm} ({proc.name})")
+                    break
+            except OSError:
+                continue
+    return holders
