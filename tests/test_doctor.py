@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_a_missing_database_and_a_newer_one(tmp_path: Path, shop: DemoStore) -> 
 
 
 def test_disk_thresholds(tmp_path: Path) -> None:
-    def usage(free: int):  # type: ignore[no-untyped-def]
+    def usage(free: int) -> Callable[[Path], tuple[int, int, int]]:
         return lambda _path: (10 * DISK_WARN, 0, free)
 
     assert _disk(tmp_path, usage(DISK_WARN + 1)).status == "OK"
