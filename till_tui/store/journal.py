@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from till_tui.i18n import _
 from till_tui.store.db import database
 from till_tui.store.models import Journal, now
 
@@ -96,11 +97,13 @@ def verify_chain(register: str) -> ChainCheck:
     ):
         problem = ""
         if seq != expected_seq:
-            problem = f"sequence {seq} where {expected_seq} was expected (a row is missing)"
+            problem = _("sequence {seq} where {expected} was expected (a row is missing)").format(
+                seq=seq, expected=expected_seq
+            )
         elif prev_hash != prev:
-            problem = "prev_hash is not the previous row's hash (rows removed or swapped)"
+            problem = _("prev_hash is not the previous row's hash (rows removed or swapped)")
         elif row_hash(prev_hash, register, seq, stamp, staff_id, kind, payload) != stored:
-            problem = "hash does not match the row's content (the row was altered)"
+            problem = _("hash does not match the row's content (the row was altered)")
         if problem:
             return ChainCheck(register, rows, ChainBreak(register, seq, kind, problem))
         prev, expected_seq, rows = stored, seq + 1, rows + 1
