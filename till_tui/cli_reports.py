@@ -62,9 +62,8 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
                          locale=till.locale)  # fmt: skip
     try:
         data = render_escpos(rows, profile=printer.profile or None, codepage=printer.codepage)
-        open_printer(printer.kind, config.resolve(printer.path) if printer.path else None).send(
-            data
-        )
+        path = config.resolve(printer.path) if printer.path else None
+        open_printer(printer, path).send(data)
     except PrinterError as error:
         return _fail(_("the report was not printed: {error}").format(error=error))
     print(_("Report printed."))

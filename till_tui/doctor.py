@@ -218,24 +218,6 @@ def _printer(config: Config) -> Check:
     if printer.kind == "none":
         return Check(name, "OK", _("none configured (receipts are not printed)"))
     path = config.resolve(printer.path) if printer.path else None
-    try:
-        device = open_printer(printer.kind, path)
-    except PrinterError as error:
-        return Check(name, "FAIL", str(error), _("Fix [printer] in config.toml."))
-    status = getattr(device, "status", None)
-    if callable(status):
-        try:
-            state = status()
-        except PrinterError as error:
-            return Check(name, "FAIL", str(error), _("Check the cable, the power and the paper."))
-        message = str(getattr(state, "message", state))
-        online = getattr(state, "online", None)
-        paper = getattr(state, "paper", None)
-        if online is False or paper == "out":
-            return Check(name, "FAIL", message, _("Check the cable, the power and the paper."))
-        if paper == "near_end":
-            return Check(name, "WARN", message, _("Change the paper roll soon."))
-        return Check(name, "OK", message)
     if printer.kind == "file" and path is not None:
         target = path if path.exists() else path.parent
         if not os.access(target, os.W_OK):
@@ -245,8 +227,18 @@ def _printer(config: Config) -> Check:
                 _("{path} is not writable by this user").format(path=path),
                 _("Add the till user to the lp group, or fix the file's permissions."),
             )
-        return Check(name, "OK", _("{kind}: {path}").format(kind=printer.kind, path=path))
-    return Check(name, "OK", printer.kind)
+    try:
+        device = open_printer(printer, path)
+        state = device.status()
+    except PrinterError as error:
+        return Check(name, "FAIL", str(error), _("Fix [printer] in config.toml."))
+    where = _("{kind}: {path}").format(kind=printer.kind, path=path) if path else printer.kind
+    message = where if state.online is None or not state.message else state.message
+    if state.online is False or state.paper == "out":
+        return Check(name, "FAIL", message, _("Check the cable, the power and the paper."))
+    if state.paper == "near_end":
+        return Check(name, "WARN", message, _("Change the paper roll soon."))
+    return Check(name, "OK", message)
 
 
 def _scanners(config: Config) -> Iterator[Check]:
