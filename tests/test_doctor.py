@@ -114,7 +114,9 @@ def test_a_missing_or_broken_config(tmp_path: Path) -> None:
 
 
 def test_a_missing_database_and_a_newer_one(tmp_path: Path, shop: DemoStore) -> None:
-    config = write_config(tmp_path / "other", "[store]\ndatabase = 'sqlite:///missing.db'\n")
+    config = write_config(
+        tmp_path / "other", "[till]\nlocale = 'en_US'\n[store]\ndatabase = 'sqlite:///missing.db'\n"
+    )
     result = till(tmp_path, "doctor", config=config)
     assert result.returncode == 1
     assert "No database at" in result.stdout

@@ -6,18 +6,21 @@ post back through `call_from_thread`.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from till_tui.config import Config
 from till_tui.i18n import N_, _, ngettext, set_locale
+from till_tui.scan_message import Scanned
 from till_tui.screens.base import TillScreen, translate_bindings
 from till_tui.store.errors import StoreError
 from till_tui.store.services import Services
@@ -33,8 +36,13 @@ if TYPE_CHECKING:
     from till_tui.domain.shift_report import ShiftReport
     from till_tui.domain.staff import StaffMember
     from till_tui.hw.print_queue import PrintQueue
-    from till_tui.hw.printer import Printer
+    from till_tui.hw.printer import StatusPrinter
+    from till_tui.hw.printer_status import PrinterStatus
+    from till_tui.hw.scanner import Detector, Opener, ScannerReader, ScannerStatus
     from till_tui.store.shifts import OpenShift
+    from till_tui.wedge_keys import WedgeKeys
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -81,12 +89,28 @@ class TillApp(App[int]):
         if self.linux_console:
             self.theme = "ansi-dark"
 
+    @cached_property
+    def wedge(self) -> WedgeKeys:
+        """Scanners that type: bursts of keys into any field taken as scans (at the first key)."""
+        from till_tui.wedge_keys import WedgeKeys
+
+        scanner = self.config.scanner
+        return WedgeKeys(self, scanner.wedge_gap_ms, scanner.wedge_min_length)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys from the terminal meet the keyboard-wedge hook before the focused widget.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.wedge.key(event, super().on_event)
+        else:
+            await super().on_event(event)
+
     def on_mount(self) -> None:
         from till_tui.screens.login import LoginScreen
 
         if self.linux_console:
             self.add_class("-console")
         self.push_screen(LoginScreen())
+        self._watch_printer()
 
     def say(self, message: str, *, error: bool = False) -> None:
         """A short message for the cashier on the current screen; an error rings the bell."""
@@ -110,6 +134,7 @@ class TillApp(App[int]):
 
         self.session = Session(cashier, shift)
         self.push_screen(SaleScreen(greeting))
+        self.start_scanner()
 
     def end_session(self) -> None:
         self.session = None
@@ -170,12 +195,18 @@ class TillApp(App[int]):
 
         return PrintQueue()
 
-    def _printer(self) -> Printer:
-        from till_tui.hw.printer import open_printer
+    def _printer(self) -> StatusPrinter:
+        """The configured printer; one object for the till's life (it remembers whether the
+        printer ever answered a status query)."""
+        device: StatusPrinter | None = self.__dict__.get("_printer_device")
+        if device is None:
+            from till_tui.hw.printer import open_printer
 
-        printer = self.config.printer
-        path = self.config.resolve(printer.path) if printer.path else None
-        return open_printer(printer.kind, path)
+            printer = self.config.printer
+            path = self.config.resolve(printer.path) if printer.path else None
+            # setdefault is atomic: two worker threads asking at once share one object.
+            device = self.__dict__.setdefault("_printer_device", open_printer(printer, path))
+        return device
 
     def sale_rows(self, sale: CompletedSale, title: str, width: int) -> Sequence[Row]:
         from till_tui.domain.receipt import layout_receipt
@@ -292,6 +323,12 @@ class TillApp(App[int]):
     @property
     def status_text(self) -> str:
         """What the status line says about the till's devices ("" when all is well)."""
+        parts = (self.print_status_text, self.printer_status_text, self.scanner_status_text)
+        return " · ".join(part for part in parts if part)
+
+    @property
+    def print_status_text(self) -> str:
+        """The receipts waiting to print ("" when none)."""
         if "print_queue" not in self.__dict__:
             return ""
         waiting = self.print_queue.pending
@@ -320,6 +357,76 @@ class TillApp(App[int]):
         )
         self.call_from_thread(self.say, message)
         self.call_from_thread(self.status_changed)
+
+    # -- printer status ------------------------------------------------------------------------
+
+    printer_status: PrinterStatus | None = None
+    """The printer's state at the last poll (None before it, and for the file and none kinds,
+    which cannot tell)."""
+    printer_poll_seconds: float = 3.0
+    """How often a usb, network or serial printer is asked for its state."""
+    _printer_polling = False
+
+    @property
+    def printer_status_text(self) -> str:
+        """What the printer says, for the status line ("" when it is fine or cannot tell)."""
+        from till_tui.hw.printer_status import status_line
+
+        return status_line(self.printer_status)
+
+    def _watch_printer(self) -> None:
+        """Poll the printer's state every few seconds, if its kind can read it."""
+        from till_tui.hw.printer import STATUS_KINDS
+
+        if self.config.printer.kind in STATUS_KINDS:
+            self._poll_printer_now()
+            self.set_interval(self.printer_poll_seconds, self._poll_printer_now)
+
+    def _poll_printer_now(self) -> None:
+        if not self._printer_polling:  # a slow printer never gets two polls at once
+            self._printer_polling = True
+            self._poll_printer()
+
+    @work(thread=True, group="printer-status", exit_on_error=False)
+    def _poll_printer(self) -> None:
+        """Read the printer's state off the UI thread. When it is back (online, with paper)
+        and receipts wait, print them now: the cashier need not press Ctrl+P."""
+        from till_tui.hw.printer import PrinterError
+        from till_tui.hw.printer_status import PrinterStatus, came_back
+
+        status: PrinterStatus | None = None
+        printed, error = 0, ""
+        try:
+            try:
+                printer = self._printer()
+            except PrinterError as failure:
+                status = PrinterStatus(False, None, str(failure))
+                return
+            status = printer.status()
+            queue = self.__dict__.get("print_queue")  # never made from this thread
+            if queue is not None and queue.pending and came_back(self.printer_status, status):
+                try:
+                    printed = queue.retry(printer)
+                except PrinterError as failure:
+                    error = str(failure)
+        finally:
+            self.call_from_thread(self._printer_status_read, status, printed, error)
+
+    def _printer_status_read(self, status: PrinterStatus | None, printed: int, error: str) -> None:
+        self._printer_polling = False
+        if status is None:
+            return
+        shown = self.printer_status_text
+        self.printer_status = status
+        if error:
+            self._printing_failed(error)
+        elif printed:
+            self.say(
+                ngettext("{n} receipt printed.", "{n} receipts printed.", printed).format(n=printed)
+            )
+            self.status_changed()
+        elif self.printer_status_text != shown:
+            self.status_changed()
 
     @work(thread=True, group="drawer", exit_on_error=False)
     def open_drawer(self) -> None:
@@ -386,6 +493,121 @@ class TillApp(App[int]):
             )
         else:
             self.say(_("Receipt e-mailed to {address}.").format(address=address))
+
+    # -- barcode scanners over evdev ---------------------------------------------------------
+
+    scanner: ScannerReader | None = None
+    """The reader of the barcode scanners over evdev, once started (see `start_scanner`)."""
+    scanner_opener: Opener | None = None
+    """Opens a scanner's device; None: `evdev.InputDevice`."""
+    _scanner_task: asyncio.Task[None] | None = None
+    _scanner_asked = False
+    _scanner_warned: frozenset[str] = frozenset()
+
+    def start_scanner(self) -> None:
+        """Read the barcode scanners over evdev from the first login on (once): the configured
+        `[scanner] devices`, or the scanners found. evdev is imported and the devices looked
+        for in a worker thread, never before the first screen."""
+        if self._scanner_asked:
+            return
+        self._scanner_asked = True
+        self._find_scanners()
+
+    @work(thread=True, group="scanner", exit_on_error=False)
+    def _find_scanners(self) -> None:
+        from till_tui.hw.scanner import Detector, evdev_available
+
+        opener = self.scanner_opener
+        if opener is None and not evdev_available():
+            log.info("python-evdev is not installed: scanners are read as keyboards only")
+            return
+        devices = self.config.scanner.devices
+        detector = None
+        if devices:
+            paths = list(devices)
+        else:
+            detector = Detector(opener)
+            paths = detector()
+            if not paths:
+                log.info("No barcode scanner found over evdev")
+                return
+        self.call_from_thread(self._read_scanners, paths, detector)
+
+    def _read_scanners(self, paths: list[str], detector: Detector | None) -> None:
+        from till_tui.hw.scanner import ScannerReader
+
+        config = self.config.scanner
+        self.scanner = ScannerReader(
+            paths,
+            self._scan_read,
+            on_status=self._scanner_status,
+            prefix=config.prefix,
+            suffix=config.suffix,
+            opener=self.scanner_opener,
+            detect=detector,
+        )
+        # A task of its own rather than a worker: it runs as long as the till does, and
+        # waiting for the workers to finish must not wait for it.
+        self._scanner_task = asyncio.create_task(self.scanner.run(), name="scanners")
+
+    def _scan_read(self, code: str, source: str) -> None:
+        self.post_message(Scanned(code, source))
+
+    def on_scanned(self, message: Scanned) -> None:
+        """A scanner read a code: the screen in front takes it (sale: product or customer
+        card; customer search; payment: the customer), as it takes a scan typed by a
+        keyboard-wedge scanner (the sale screen under its note too); elsewhere it is
+        ignored, said so."""
+        from till_tui.wedge_keys import scan_taker
+
+        take = scan_taker(self)
+        if take is None:
+            self.say(_("Scan ignored on this screen: {code}").format(code=message.code), error=True)
+            return
+        take(message.code)
+
+    def _scanner_status(self, status: ScannerStatus) -> None:
+        from till_tui.hw.scanner import ScannerState
+
+        if status.state is ScannerState.NO_PERMISSION and status.path not in self._scanner_warned:
+            # A notification, not the screen's message line: it does not hide the greeting or
+            # the last sale's change. The status line keeps saying it after it is gone.
+            self._scanner_warned |= {status.path}
+            self.bell()
+            self.notify(
+                _(
+                    "Cannot read the scanner {path}: permission denied. Install the udev rule "
+                    "from the README (or add the till's user to the input group), then plug "
+                    "the scanner in again."
+                ).format(path=status.path),
+                severity="error",
+                timeout=20,
+            )
+        self.status_changed()
+
+    @property
+    def scanner_status_text(self) -> str:
+        """What is wrong with the scanners ("" when they all work, or none is read)."""
+        if self.scanner is None:
+            return ""
+        from till_tui.hw.scanner import ScannerState
+
+        states = {status.state for status in self.scanner.statuses}
+        if ScannerState.NO_PERMISSION in states:
+            return _("Scanner: permission denied (see the README)")
+        if ScannerState.UNPLUGGED in states:
+            return _("Scanner unplugged")
+        if ScannerState.BUSY in states:
+            return _("Scanner used by another program")
+        if ScannerState.FAILED in states:
+            return _("Scanner not working")
+        return ""
+
+    async def on_unmount(self) -> None:
+        task = self._scanner_task
+        if task is not None:
+            task.cancel()  # the scanners are ungrabbed and closed
+            await asyncio.gather(task, return_exceptions=True)
 
 
 def make_app(config: Config, *, demo_hint: str = "") -> TillApp:

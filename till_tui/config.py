@@ -19,7 +19,7 @@ from babel.core import get_global
 CONFIG_ENV = "TILL_CONFIG"
 APP_NAME = "till-tui"
 
-PRINTER_KINDS = ("file", "none")
+PRINTER_KINDS = ("usb", "network", "serial", "file", "none")
 RECEIPT_CHOICES = ("none", "print", "email")
 _AMOUNT = re.compile(r"\d{1,9}(?:[.,]\d{1,2})?")
 PAYMENT_KINDS = ("cash", "card", "prepaid", "credit", "external", "other")
@@ -79,9 +79,36 @@ class ShopConfig:
 @dataclass(frozen=True, slots=True)
 class PrinterConfig:
     kind: str = "none"
-    """Where receipts go: file (ESC/POS bytes appended to `path`) or none."""
+    """Where receipts go: usb, network, serial, file (ESC/POS bytes appended to `path`) or
+    none."""
     path: str = ""
     """For kind = "file": the file or device (/dev/usb/lp0); relative to the config file."""
+    vendor_id: str = ""
+    """For kind = "usb": the printer's USB vendor id in hex, like "0x04b8" (`lsusb` shows it)."""
+    product_id: str = ""
+    """For kind = "usb": the printer's USB product id in hex, like "0x0202"."""
+    interface: int = 0
+    """For kind = "usb": the USB interface number of the printer (almost always 0)."""
+    in_ep: str = ""
+    """For kind = "usb": the IN endpoint that reads the status, like "0x82"; empty: found."""
+    out_ep: str = ""
+    """For kind = "usb": the OUT endpoint that takes the receipts, like "0x01"; empty: found."""
+    host: str = ""
+    """For kind = "network": the printer's IP address or host name."""
+    port: int = 9100
+    """For kind = "network": the TCP port of raw ESC/POS printing."""
+    device: str = ""
+    """For kind = "serial": the serial port, like /dev/ttyUSB0 or /dev/ttyS0."""
+    baudrate: int = 9600
+    """For kind = "serial": the speed set on the printer (often 9600, 19200 or 38400)."""
+    bytesize: int = 8
+    """For kind = "serial": data bits (8 nearly always)."""
+    parity: str = "N"
+    """For kind = "serial": N (none), E (even), O (odd), M (mark) or S (space)."""
+    stopbits: int = 1
+    """For kind = "serial": 1 or 2."""
+    timeout: int = 5
+    """Seconds a usb, network or serial printer may take to connect or take a receipt."""
     width: int = 42
     """Characters per receipt line (42 for 80 mm paper, 32 for 58 mm)."""
     profile: str = ""
@@ -97,9 +124,20 @@ class PrinterConfig:
 @dataclass(frozen=True, slots=True)
 class ScannerConfig:
     devices: tuple[str, ...] = ()
-    """evdev device paths of barcode scanners; empty to detect them."""
+    """evdev device paths of barcode scanners (best the stable /dev/input/by-id/... links);
+    empty to detect them."""
     customer_card_prefix: str = ""
     """Codes starting with this prefix are customer cards."""
+    wedge_gap_ms: int = 30
+    """Scanners that type (keyboard wedge): keys less than this many milliseconds apart, at
+    least `wedge_min_length` of them and then Enter, are a scan whatever field has the focus
+    (people type 80-250 ms apart). 0 turns this off; at most 100."""
+    wedge_min_length: int = 4
+    """The fewest characters such a burst has to count as a scan (2 to 64)."""
+    prefix: str = ""
+    """Characters a scanner sends before each code (its configured preamble), stripped."""
+    suffix: str = ""
+    """Characters a scanner sends after each code, before Enter (its postamble), stripped."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +249,7 @@ def parse_config(data: dict[str, Any], *, path: Path | None, base_dir: Path) -> 
     scanner = _section(ScannerConfig, data.get("scanner", {}), "scanner", path)
     _check_till(till, path)
     _check_printer(printer, path)
+    _check_wedge(scanner, path)
     methods = _payment_methods(data.get("payment_methods", []), path)
     email = _email(data.get("email", {}), path)
     return Config(path, base_dir, store, till, shop, printer, scanner, methods, email)
@@ -281,6 +320,7 @@ def _check_printer(printer: PrinterConfig, path: Path | None) -> None:
         raise ConfigError(path, "[printer] kind", f"{printer.kind!r} is not one of {kinds}")
     if printer.kind == "file" and not printer.path:
         raise ConfigError(path, "[printer] path", 'is required when kind = "file"')
+    _check_printer_connection(printer, path)
     if printer.drawer_pin not in (2, 5):
         raise ConfigError(path, "[printer] drawer_pin", "must be 2 or 5")
     if not 24 <= printer.width <= 80:
@@ -295,6 +335,68 @@ def _check_printer(printer: PrinterConfig, path: Path | None) -> None:
         raise ConfigError(
             path, "[printer] codepage", f"{printer.codepage} cannot print the euro sign"
         ) from None
+
+
+_HEX_ID = re.compile(r"(?:0x)?[0-9a-f]{1,4}", re.IGNORECASE)
+_BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+
+
+def _check_printer_connection(printer: PrinterConfig, path: Path | None) -> None:
+    """The settings of the usb, network and serial kinds (each checked whatever the kind, when
+    set; required only by its own kind)."""
+    for key in ("vendor_id", "product_id"):
+        value = getattr(printer, key).strip()
+        if value and not _HEX_ID.fullmatch(value):
+            raise ConfigError(
+                path, f"[printer] {key}", f"must be a hex id like 0x04b8, not {value!r}"
+            )
+        if printer.kind == "usb" and not value:
+            raise ConfigError(
+                path, f"[printer] {key}", 'is required when kind = "usb" (a hex id like 0x04b8)'
+            )
+    for key, low, example in (("in_ep", 0x81, "0x82"), ("out_ep", 0x01, "0x01")):
+        value = getattr(printer, key).strip()
+        if value and not (_HEX_ID.fullmatch(value) and low <= int(value, 16) <= low + 14):
+            raise ConfigError(
+                path,
+                f"[printer] {key}",
+                f"must be an endpoint like {example} ({low:#04x} to {low + 14:#04x}), "
+                "or empty to find it",
+            )
+    if not 0 <= printer.interface <= 255:
+        raise ConfigError(path, "[printer] interface", "must be between 0 and 255")
+    if printer.kind == "network" and not printer.host.strip():
+        raise ConfigError(
+            path, "[printer] host", 'is required when kind = "network" (the printer\'s address)'
+        )
+    if not 0 < printer.port < 65536:
+        raise ConfigError(path, "[printer] port", "must be between 1 and 65535")
+    if printer.kind == "serial" and not printer.device.strip():
+        raise ConfigError(
+            path, "[printer] device", 'is required when kind = "serial" (like /dev/ttyUSB0)'
+        )
+    if printer.baudrate not in _BAUDRATES:
+        rates = ", ".join(map(str, _BAUDRATES))
+        raise ConfigError(path, "[printer] baudrate", f"must be one of {rates}")
+    if printer.bytesize not in (5, 6, 7, 8):
+        raise ConfigError(path, "[printer] bytesize", "must be 5, 6, 7 or 8")
+    if printer.parity.upper() not in ("N", "E", "O", "M", "S"):
+        raise ConfigError(path, "[printer] parity", "must be N, E, O, M or S (N: none)")
+    if printer.stopbits not in (1, 2):
+        raise ConfigError(path, "[printer] stopbits", "must be 1 or 2")
+    if not 1 <= printer.timeout <= 120:
+        raise ConfigError(path, "[printer] timeout", "must be between 1 and 120 seconds")
+
+
+def _check_wedge(scanner: ScannerConfig, path: Path | None) -> None:
+    if not 0 <= scanner.wedge_gap_ms <= 100:
+        raise ConfigError(
+            path,
+            "[scanner] wedge_gap_ms",
+            "must be between 0 (off) and 100 milliseconds (people type 80 ms apart or more)",
+        )
+    if not 2 <= scanner.wedge_min_length <= 64:
+        raise ConfigError(path, "[scanner] wedge_min_length", "must be between 2 and 64")
 
 
 def _payment_methods(items: Any, path: Path | None) -> tuple[PaymentMethod, ...]:

@@ -175,8 +175,8 @@ def test_no_printer_and_unsupported_kinds(tmp_path: Path) -> None:
     printer = open_printer("none", None)
     assert isinstance(printer, NoPrinter) and printer.description == "none"
     printer.send(b"anything")
-    with pytest.raises(PrinterError, match="usb is not supported yet"):
-        open_printer("usb", None)
+    with pytest.raises(PrinterError, match="parallel is not supported yet"):
+        open_printer("parallel", None)
     with pytest.raises(PrinterError):
         open_printer("file", None)
 

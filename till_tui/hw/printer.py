@@ -1,5 +1,9 @@
 """Receipt printers: ESC/POS bytes from receipt rows, and the places those bytes go.
 
+`open_printer` builds the printer of [printer]: the file and none kinds are here, the usb,
+network and serial kinds (which also read the printer's state) in `printers.py`, and the
+state itself (`PrinterStatus`, ESC/POS real-time status) in `printer_status.py`.
+
 python-escpos is imported lazily (inside functions): importing it costs about a third of a
 second, and it re-parses its capabilities file on every start unless it may keep a pickle in
 ESCPOS_CAPABILITIES_PICKLE_DIR, which we point at the user cache before the first import.
@@ -7,17 +11,22 @@ ESCPOS_CAPABILITIES_PICKLE_DIR, which we point at the user cache before the firs
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from platformdirs import user_cache_dir
 
 from till_tui.domain.receipt import Align, Row
+from till_tui.hw.printer_status import PrinterStatus
 from till_tui.i18n import _
+
+if TYPE_CHECKING:
+    from till_tui.config import PrinterConfig
 
 PICKLE_DIR_VARIABLE = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 
@@ -161,8 +170,25 @@ class Printer(Protocol):
         ...
 
 
+class StatusPrinter(Printer, Protocol):
+    """A configured printer: it prints, and tells what it knows of its state."""
+
+    reports_status: bool
+    """It can read the printer's state (USB, network, serial): worth polling."""
+
+    def status(self) -> PrinterStatus:
+        """The printer's state now; never raises (None fields where it cannot tell)."""
+        ...
+
+
+STATUS_KINDS = ("usb", "network", "serial")
+"""The printer kinds whose connection reads the printer's status."""
+
+
 class FilePrinter:
     """Appends the bytes of each receipt to a file (a spool file or a printer device node)."""
+
+    reports_status = False
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -181,9 +207,33 @@ class FilePrinter:
                 )
             ) from error
 
+    def status(self) -> PrinterStatus:
+        """Unknown, unless the file (or the folder it would be made in) cannot be written:
+        a device node such as /dev/usb/lp0 is gone while its printer is unplugged."""
+        if self.path.is_dir():
+            reason = os.strerror(errno.EISDIR)
+        elif self.path.exists():
+            reason = "" if os.access(self.path, os.W_OK) else os.strerror(errno.EACCES)
+        elif self.path.parent.is_dir():
+            reason = "" if os.access(self.path.parent, os.W_OK) else os.strerror(errno.EACCES)
+        else:
+            reason = os.strerror(errno.ENOENT)
+        if not reason:
+            return PrinterStatus(
+                None,
+                None,
+                _("{printer}: paper and power are not reported").format(printer=self.description),
+            )
+        message = _("Printer: cannot write to {path} ({reason})").format(
+            path=self.path, reason=reason
+        )
+        return PrinterStatus(False, None, message)
+
 
 class NoPrinter:
     """No printer: receipts are not printed."""
+
+    reports_status = False
 
     def __init__(self) -> None:
         self.description = _("none")
@@ -191,14 +241,61 @@ class NoPrinter:
     def send(self, data: bytes) -> None:
         return None
 
+    def status(self) -> PrinterStatus:
+        return PrinterStatus(None, None, _("No printer is set up"))
 
-def open_printer(kind: str, path: Path | None) -> Printer:
-    """The printer configured as `kind` ("file" needs `path`, "none"); raises PrinterError."""
-    kind = kind.strip().lower()
+
+def _hex_id(value: str) -> int | None:
+    """The number of a hex id like "0x04b8"; None when empty (config.py checked the shape)."""
+    return int(value, 16) if value.strip() else None
+
+
+def open_printer(settings: PrinterConfig | str, path: Path | None = None) -> StatusPrinter:
+    """The printer `settings` ([printer] of config.toml) describe; raises PrinterError.
+
+    `path` is the file of kind "file", already resolved against the config's folder. A kind
+    alone ("file", "none") is also accepted, with every other setting at its default.
+    """
+    from till_tui.config import PrinterConfig
+
+    if isinstance(settings, str):
+        settings = PrinterConfig(kind=settings)
+    kind = settings.kind.strip().lower()
     if kind == "none":
         return NoPrinter()
     if kind == "file":
         if path is None:
             raise PrinterError(_("Printer: no file is set for the file printer"))
         return FilePrinter(path)
+    from till_tui.hw import printers
+
+    if kind == "network":
+        if not settings.host.strip():
+            raise PrinterError(_("Printer: no host is set for the network printer"))
+        return printers.NetworkPrinter(
+            settings.host.strip(), settings.port, timeout=settings.timeout
+        )
+    if kind == "serial":
+        if not settings.device.strip():
+            raise PrinterError(_("Printer: no device is set for the serial printer"))
+        return printers.SerialPrinter(
+            settings.device.strip(),
+            baudrate=settings.baudrate,
+            bytesize=settings.bytesize,
+            parity=settings.parity,
+            stopbits=settings.stopbits,
+            timeout=settings.timeout,
+        )
+    if kind == "usb":
+        vendor, product = _hex_id(settings.vendor_id), _hex_id(settings.product_id)
+        if vendor is None or product is None:
+            raise PrinterError(_("Printer: vendor_id and product_id are needed for a USB printer"))
+        return printers.UsbPrinter(
+            vendor,
+            product,
+            interface=settings.interface,
+            in_ep=_hex_id(settings.in_ep),
+            out_ep=_hex_id(settings.out_ep),
+            timeout=settings.timeout,
+        )
     raise PrinterError(_("Printer kind {kind} is not supported yet").format(kind=kind))

@@ -67,6 +67,20 @@ class CustomerSearch(SearchDialog[Customer]):
         if customer is not None:
             self.dismiss(customer)
 
+    def scanned(self, code: str) -> bool:
+        """A card read from a scanner over evdev picks its customer; what is typed in the
+        search stays as it is. False (and a message) if no customer has the card."""
+        try:
+            customer = self.till.services.customers.find_by_card(code)
+        except StoreError as error:
+            self.say(str(error), error=True)
+            return False
+        if customer is None:
+            self.say(_("Unknown card: {code}").format(code=code), error=True)
+            return False
+        self.dismiss(customer)
+        return True
+
     def action_new_customer(self) -> None:
         from till_tui.screens.new_customer import NewCustomer
 

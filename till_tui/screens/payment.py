@@ -254,6 +254,22 @@ class PaymentScreen(PaymentCustomer):
                 self.held_keys += character
                 self.prompt(_("Press the number of a payment method."), style="")
 
+    def scanned(self, code: str) -> bool:
+        """A card read from a scanner over evdev attaches its customer (for prepaid and on
+        account); the amount being typed stays as it is. False (and a message) if no
+        customer has the card. While a reference (or a card's last 4 digits) is asked, the
+        code is the answer: a room card's or a voucher's barcode."""
+        method = self.method
+        if method is not None and self.step != "amount":
+            self.query_one("#amount", Input).value = code  # shown (and selected) if refused
+            self.detail_typed(method, code)
+            return True
+        if not self.card_scanned(code):
+            self.say_error(_("Unknown card: {code}").format(code=code))
+            return False
+        self.refresh_state()
+        return True
+
     def action_method(self, number: int) -> None:
         if not 1 <= number <= len(self.methods):
             self.say_error(_("No payment method has the number {n}.").format(n=number))

@@ -169,7 +169,7 @@ class SaleScreen(SaleCustomer):
         if action in ("pay", "adjust") and self.cart.is_empty:
             return None  # shown dimmed
         # Ctrl+P shows only while receipts wait to print.
-        return action != "retry_printing" or bool(self.till.status_text)
+        return action != "retry_printing" or bool(self.till.print_status_text)
 
     # -- scanning and typing -----------------------------------------------------------------
 
@@ -191,6 +191,26 @@ class SaleScreen(SaleCustomer):
                 self.command.value = event.value.strip()  # keep "3*" for the scan to come
                 self.say(_("Now scan or type the product code."))
                 return
+        self.enter_code(text, quantity)
+
+    def scanned(self, code: str) -> bool:
+        """A code read from a scanner over evdev: the product (or the customer's card) as if
+        typed and Enter, without touching what the command line holds, except a waiting
+        quantity ("3*"), which applies to this product. False if nothing was found."""
+        quantity = QTY_UNIT
+        waiting = QUANTITY_PREFIX.match(self.command.value)
+        if waiting and not waiting["code"].strip():
+            try:
+                quantity = parse_quantity(waiting["qty"])
+            except AmountError as error:
+                self.say(str(error), error=True)
+                return False
+            self.command.value = ""
+        return self.enter_code(code, quantity)
+
+    def enter_code(self, text: str, quantity: int = QTY_UNIT) -> bool:
+        """Add the product whose code is `text`, or attach the customer whose card it is;
+        False (and the message) if neither has it."""
         prefix = self.till.config.scanner.customer_card_prefix
         product = (
             None if prefix and text.startswith(prefix) else self.till.services.catalog.find(text)
@@ -200,10 +220,11 @@ class SaleScreen(SaleCustomer):
             customer = self.till.services.customers.find_by_card(text)
             if customer is not None and quantity == QTY_UNIT:
                 self.attach(customer)
-                return
+                return True
             self.say(_("Unknown code: {code}. Nothing was added.").format(code=text), error=True)
-            return
+            return False
         self.add_product(product, quantity)
+        return True
 
     def add_product(self, product: Product, quantity: int = QTY_UNIT) -> None:
         try:
