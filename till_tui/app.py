@@ -376,9 +376,9 @@ class TillApp(App[int]):
 
     def _watch_printer(self) -> None:
         """Poll the printer's state every few seconds, if its kind can read it."""
-        from till_tui.hw.printer import STATUS_KINDS
+        from till_tui.config import PRINTER_STATUS_KINDS  # not hw.printer: start-up stays light
 
-        if self.config.printer.kind in STATUS_KINDS:
+        if self.config.printer.kind in PRINTER_STATUS_KINDS:
             self._poll_printer_now()
             self.set_interval(self.printer_poll_seconds, self._poll_printer_now)
 

@@ -20,6 +20,8 @@ CONFIG_ENV = "TILL_CONFIG"
 APP_NAME = "till-tui"
 
 PRINTER_KINDS = ("usb", "network", "serial", "file", "none")
+PRINTER_STATUS_KINDS = ("usb", "network", "serial")
+"""The printer kinds whose state (online, paper) the till can read."""
 RECEIPT_CHOICES = ("none", "print", "email")
 _AMOUNT = re.compile(r"\d{1,9}(?:[.,]\d{1,2})?")
 PAYMENT_KINDS = ("cash", "card", "prepaid", "credit", "external", "other")

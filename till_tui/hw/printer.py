@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from platformdirs import user_cache_dir
 
+from till_tui.config import PRINTER_STATUS_KINDS
 from till_tui.domain.receipt import Align, Row
 from till_tui.hw.printer_status import PrinterStatus
 from till_tui.i18n import _
@@ -181,7 +182,7 @@ class StatusPrinter(Printer, Protocol):
         ...
 
 
-STATUS_KINDS = ("usb", "network", "serial")
+STATUS_KINDS = PRINTER_STATUS_KINDS
 """The printer kinds whose connection reads the printer's status."""
 
 
