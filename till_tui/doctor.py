@@ -157,42 +157,30 @@ def _integrity(connection: sqlite3.Connection) -> Check:
 
 
 def _journal(path: Path) -> Iterator[Check]:
-    import peewee
-
     from till_tui.store import journal
-    from till_tui.store.db import database
+    from till_tui.store.errors import StoreError
 
-    db = peewee.SqliteDatabase(f"file:{path}?mode=ro", uri=True, timeout=2)
-    previous = database.obj
-    database.initialize(db)
     try:
-        registers = journal.registers()
-        if not registers:
-            yield Check(_("Journal"), "OK", _("empty (no sale yet)"))
-        for register in registers:
-            result = journal.verify_chain(register)
-            if result.broken is None:
-                yield Check(
-                    _("Journal {register}").format(register=register),
-                    "OK",
-                    _("{n} rows, chain intact").format(n=result.rows),
-                )
-            else:
-                broken = result.broken
-                yield Check(
-                    _("Journal {register}").format(register=register),
-                    "FAIL",
-                    _("row {seq} ({kind}): {problem}").format(
-                        seq=broken.seq, kind=broken.kind, problem=broken.problem
-                    ),
-                    _("The data was altered outside the till: keep a copy of the file as is."),
-                )
-    except (peewee.DatabaseError, sqlite3.Error) as error:
+        chains = journal.verify_file(path)
+    except StoreError as error:
         yield Check(_("Journal"), "FAIL", str(error), _("Restore the latest backup."))
-    finally:
-        db.close()
-        if previous is not None:
-            database.initialize(previous)
+        return
+    if not chains:
+        yield Check(_("Journal"), "OK", _("empty (no sale yet)"))
+    for result in chains:
+        name = _("Journal {register}").format(register=result.register)
+        broken = result.broken
+        if broken is None:
+            yield Check(name, "OK", _("{n} rows, chain intact").format(n=result.rows))
+        else:
+            yield Check(
+                name,
+                "FAIL",
+                _("row {seq} ({kind}): {problem}").format(
+                    seq=broken.seq, kind=broken.kind, problem=broken.problem
+                ),
+                _("The data was altered outside the till: keep a copy of the file as is."),
+            )
 
 
 def _disk(folder: Path, usage: Callable[[Path], tuple[int, int, int]] = shutil.disk_usage) -> Check:

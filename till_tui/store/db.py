@@ -68,6 +68,23 @@ def open_database(url: str, base_dir: Path) -> peewee.Database:
     return db
 
 
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Bind the models to `path` opened read-only (nothing migrated, nothing written) for the
+    duration; the previous binding comes back after."""
+    db = peewee.SqliteDatabase(f"file:{path}?mode=ro", uri=True, timeout=2)
+    previous = database.obj
+    database.initialize(db)
+    try:
+        yield
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as error:
+        raise StoreError(_("Database error: {error}").format(error=error)) from error
+    finally:
+        db.close()
+        if previous is not None:
+            database.initialize(previous)
+
+
 def close_database() -> None:
     """Close this thread's connection, if any."""
     if database.obj is not None and not database.is_closed():

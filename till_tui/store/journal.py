@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from till_tui.i18n import _
@@ -114,3 +115,12 @@ def registers() -> list[str]:
     """Every register that has a journal, sorted."""
     rows = database.execute_sql("SELECT DISTINCT register FROM journal ORDER BY register")
     return [str(register) for (register,) in rows]
+
+
+def verify_file(path: Path) -> list[ChainCheck]:
+    """Every register's chain in the database file `path`, opened read-only. Raises
+    StoreError when the file cannot be read."""
+    from till_tui.store.db import read_only
+
+    with read_only(path):
+        return [verify_chain(register) for register in registers()]

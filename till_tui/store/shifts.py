@@ -151,7 +151,8 @@ class Shifts:
 
         def work() -> ShiftReport:
             self._open_row(shift_id)
-            report = Reports(self.register).compute(shift_id, methods)
+            reports = Reports(self.register)
+            report = reports.compute(shift_id, methods)
             lines = shift_report.counts(report, counted)
             for line in lines:
                 if line.counted is not None and line.counted < 0:
@@ -170,7 +171,7 @@ class Shifts:
                         _("The count differs by more than the threshold: a manager must approve.")
                     )
                 approver = approved_by
-            z_number = Reports(self.register).last_z_number() + 1
+            z_number = reports.last_z_number() + 1
             closed_at = now()
             z = replace(
                 report,
