@@ -45,6 +45,7 @@ Run from the repository root::
     python -m bench.scan               # 100,000 products, 25 pilot + 50 burst + 50 evdev scans
     python -m bench.scan --quick       # a smoke run for CI: 10,000 products, 5 + 5 + 5 scans
     python -m bench.scan --profile     # also cProfile the till's burst scans in a 200-line cart
+    python -m bench.scan --profile evdev  # ... or its scans read over evdev
     python -m bench.scan --cachegrind  # Ir per scan, bare burst vs till evdev (3 minutes)
 """
 
@@ -439,17 +440,19 @@ async def timed_scans(
     results: Results,
     app_name: str,
     cart_size: int,
-    profiler: cProfile.Profile | None = None,
+    profiler: tuple[cProfile.Profile, str] | None = None,
     scanner: BenchScanner | None = None,
 ) -> None:
-    """One untimed warm-up scan (codes[0]), then scan codes[1:] in `modes` order."""
+    """One untimed warm-up scan (codes[0]), then scan codes[1:] in `modes` order; `profiler`:
+    a profiler and the mode whose scans it profiles."""
     row_added(table)
     await scan_burst(pilot, table, codes[0])
     await pilot.pause()
     gc.collect()
     for code, mode in zip(codes[1:], modes, strict=True):
-        if profiler is not None and mode == "burst":
-            profiler.enable()
+        profiling = profiler is not None and mode == profiler[1]
+        if profiler is not None and profiling:
+            profiler[0].enable()
         samples = results.setdefault((app_name, cart_size, mode), Samples())
         if mode == "evdev":
             assert scanner is not None
@@ -458,8 +461,8 @@ async def timed_scans(
         else:
             scan = scan_pilot if mode == "pilot" else scan_burst
             wall, cpu = await scan(pilot, table, code)
-        if profiler is not None:
-            profiler.disable()
+        if profiler is not None and profiling:
+            profiler[0].disable()
         samples.wall.append(wall)
         samples.cpu.append(cpu)
 
@@ -522,7 +525,7 @@ async def till_block(
     codes: list[str],
     modes: list[str],
     results: Results,
-    profiler: cProfile.Profile | None = None,
+    profiler: tuple[cProfile.Profile, str] | None = None,
 ) -> None:
     """Start the till, log in, find the pre-filled cart restored, then time the scans."""
     async with running_till(config, hint, prefill) as (app, pilot, table, scanner):
@@ -571,7 +574,7 @@ class Plan:
     Pilot scan waits an extra ~25 ms for the screen's update timer, in both apps."""
 
 
-async def run(plan: Plan, folder: Path, profile: bool) -> tuple[Results, float, str]:
+async def run(plan: Plan, folder: Path, profile: str | None) -> tuple[Results, float, str]:
     config, hint, build_seconds = build_store(folder, plan.products)
     gc.collect()
     per_block = 1 + len(plan.modes)  # a warm-up scan, then the timed ones
@@ -580,11 +583,12 @@ async def run(plan: Plan, folder: Path, profile: bool) -> tuple[Results, float, 
     prefills = {size: [next(picks) for _ in range(size)] for size in CART_SIZES}
     results: Results = {}
     profiler = cProfile.Profile() if profile else None
+    profiling = (profiler, profile) if profiler is not None and profile else None
     for size in CART_SIZES:
         for _round in range(plan.rounds):
             codes = [next(picks) for _ in range(per_block)]
             gc.collect()
-            to_profile = profiler if size == CART_SIZES[-1] else None
+            to_profile = profiling if size == CART_SIZES[-1] else None
             await till_block(config, hint, prefills[size], codes, plan.modes, results, to_profile)
             gc.collect()
             await bare_block(prefills[size], codes, plan.modes, results)
@@ -812,7 +816,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a smoke run: few products and scans")
     parser.add_argument("--products", type=int, help="catalogue size (default 100,000)")
     parser.add_argument(
-        "--profile", action="store_true", help="cProfile the till's burst scans (200-line cart)"
+        "--profile",
+        nargs="?",
+        const="burst",
+        choices=("burst", "evdev"),
+        help="cProfile the till's burst (default) or evdev scans in a 200-line cart",
     )
     parser.add_argument(
         "--cachegrind",

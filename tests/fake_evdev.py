@@ -17,6 +17,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
 
 from evdev import ecodes
@@ -186,3 +187,28 @@ async def eventually(condition: Callable[[], object], timeout: float = 3.0, what
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await asyncio.sleep(0.01)
+
+
+class InputFolder:
+    """A /dev/input look-alike in a temporary folder: event nodes and by-id links."""
+
+    def __init__(self, root: Path, devices: Devices) -> None:
+        self.root = root
+        self.devices = devices
+        (root / "by-id").mkdir(parents=True)
+
+    def plug(self, number: int, hardware: Hardware, by_id: str = "") -> str:
+        node = self.root / f"event{number}"
+        node.write_text("")
+        if by_id:
+            (self.root / "by-id" / by_id).symlink_to(f"../event{number}")
+        self.devices.plug(str(node), hardware)
+        return str(self.root / "by-id" / by_id) if by_id else str(node)
+
+    def unplug(self, number: int) -> None:
+        node = self.root / f"event{number}"
+        for link in (self.root / "by-id").iterdir():
+            if os.path.realpath(link) == str(node.resolve()):
+                link.unlink()
+        node.unlink()
+        self.devices.unplug(str(node))

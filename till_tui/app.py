@@ -500,6 +500,8 @@ class TillApp(App[int]):
     """The reader of the barcode scanners over evdev, once started (see `start_scanner`)."""
     scanner_opener: Opener | None = None
     """Opens a scanner's device; None: `evdev.InputDevice`."""
+    scanner_folder: str | None = None
+    """Where auto-detection looks for input devices; None: /dev/input."""
     _scanner_task: asyncio.Task[None] | None = None
     _scanner_asked = False
     _scanner_warned: frozenset[str] = frozenset()
@@ -515,7 +517,7 @@ class TillApp(App[int]):
 
     @work(thread=True, group="scanner", exit_on_error=False)
     def _find_scanners(self) -> None:
-        from till_tui.hw.scanner import Detector, evdev_available
+        from till_tui.hw.scanner import INPUT_FOLDER, Detector, evdev_available
 
         opener = self.scanner_opener
         if opener is None and not evdev_available():
@@ -526,11 +528,14 @@ class TillApp(App[int]):
         if devices:
             paths = list(devices)
         else:
-            detector = Detector(opener)
+            detector = Detector(opener, self.scanner_folder or INPUT_FOLDER)
+            if not os.path.isdir(detector.folder):
+                log.info("No input devices on this machine: scanners are read as keyboards only")
+                return
             paths = detector()
             if not paths:
-                log.info("No barcode scanner found over evdev")
-                return
+                # Keep looking: a scanner plugged in later is picked up within seconds.
+                log.info("No barcode scanner found over evdev yet")
         self.call_from_thread(self._read_scanners, paths, detector)
 
     def _read_scanners(self, paths: list[str], detector: Detector | None) -> None:

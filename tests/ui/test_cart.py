@@ -20,6 +20,7 @@ from tests.ui.helpers import (
 )
 from till_tui.app import TillApp
 from till_tui.demo import CATALOGUE, demo_barcode
+from till_tui.widgets.cart_table import CartTable
 
 ESPRESSO = demo_barcode(1)  # Café expresso, 1.50
 CROISSANT = demo_barcode(13)  # Croissant au beurre, 1.20
@@ -165,3 +166,31 @@ async def test_a_long_cart_scrolls_and_every_line_fits_beside_the_scrollbar(app:
         row = next(line for line in screen_text(pilot).splitlines() if line[1:].startswith(name))
         assert re.findall(r"\d+\.\d\d(?!\d)", row) == [price, str(2 * Decimal(price))]
         assert row.split()[-3] == "2"
+
+        # Lines removed until the cart fits again: the scrollbar goes, every line shows.
+        table = app.screen.query_one(CartTable)
+        assert scrollbar_shown(table)
+        for _ in range(15):
+            await pilot.press("delete")
+        await pilot.pause()
+        assert not scrollbar_shown(table)
+        text = screen_text(pilot)
+        left = [line.name for line in cart(pilot).lines]
+        assert len(left) == 5
+        for name in left:
+            row = next(line for line in text.splitlines() if line[1:].startswith(name))
+            assert re.findall(r"\d+\.\d\d(?!\d)", row) == [prices[name]] * 2, row
+
+
+def scrollbar_shown(table: CartTable) -> bool:
+    return table.show_vertical_scrollbar
+
+
+async def test_the_newest_line_shows_after_each_scan_of_a_long_cart(app: TillApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_selling(pilot)
+        for index in range(1, 26):
+            await scan(pilot, demo_barcode(index))
+            name = CATALOGUE[index - 1][0]
+            rows = [line for line in screen_text(pilot).splitlines() if line[1:].startswith(name)]
+            assert len(rows) == 1, f"line {index} ({name}) not on screen:\n" + screen_text(pilot)

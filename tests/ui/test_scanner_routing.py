@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.fake_evdev import Devices, Hardware, eventually
+from tests.fake_evdev import Devices, Hardware, InputFolder, eventually
 from tests.ui.helpers import (
     SIZE,
     BellCounter,
@@ -264,3 +265,24 @@ async def test_without_a_scanner_nothing_is_read(app: TillApp) -> None:
         await settle(pilot)
         assert app.scanner is None
         assert app.status_text == ""
+
+
+async def test_a_scanner_plugged_in_after_start_up_is_found(
+    app: TillApp, devices: Devices, tmp_path: Path
+) -> None:
+    # Auto-detection: at login only the keyboard is plugged in; the scanner comes later.
+    folder = InputFolder(tmp_path / "input", devices)
+    folder.plug(0, Hardware(name="AT Translated Set 2 keyboard", vendor=0x0001))
+    app.scanner_opener = devices
+    app.scanner_folder = str(folder.root)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await eventually(lambda: app.scanner is not None, what="looking for scanners")
+        assert app.scanner is not None and app.scanner.statuses == []
+        scanner = Hardware()
+        path = folder.plug(5, scanner, by_id="usb-Honeywell_Scanner-event-kbd")
+        await eventually(lambda: scanner.grabs == 1, timeout=4, what="the new scanner grabbed")
+        assert [status.path for status in app.scanner.statuses] == [path]
+        scanner.type(ESPRESSO)
+        await eventually(lambda: cart(pilot).lines, what="the product in the cart")
+        assert [line.name for line in cart(pilot).lines] == ["Café expresso"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import subprocess
 import sys
 import time
@@ -16,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_evdev import KEYBOARD_KEYS, Devices, Hardware, eventually, scan_events
+from tests.fake_evdev import (
+    KEYBOARD_KEYS,
+    Devices,
+    Hardware,
+    InputFolder,
+    eventually,
+    scan_events,
+)
 from till_tui.hw.keymap import DIGIT_KEYS, KEY_ENTER
 from till_tui.hw.scanner import (
     RETRY,
@@ -239,31 +245,6 @@ def test_looks_like_scanner() -> None:
     no_digits = keys - set(DIGIT_KEYS)
     assert not looks_like_scanner("Honeywell Barcode Scanner Consumer Control", 0x0C2E, no_digits)
     assert not looks_like_scanner("Honeywell Barcode Scanner", 0x0C2E, keys - {KEY_ENTER})
-
-
-class InputFolder:
-    """A /dev/input look-alike in a temporary folder: event nodes and by-id links."""
-
-    def __init__(self, root: Path, devices: Devices) -> None:
-        self.root = root
-        self.devices = devices
-        (root / "by-id").mkdir(parents=True)
-
-    def plug(self, number: int, hardware: Hardware, by_id: str = "") -> str:
-        node = self.root / f"event{number}"
-        node.write_text("")
-        if by_id:
-            (self.root / "by-id" / by_id).symlink_to(f"../event{number}")
-        self.devices.plug(str(node), hardware)
-        return str(self.root / "by-id" / by_id) if by_id else str(node)
-
-    def unplug(self, number: int) -> None:
-        node = self.root / f"event{number}"
-        for link in (self.root / "by-id").iterdir():
-            if os.path.realpath(link) == str(node.resolve()):
-                link.unlink()
-        node.unlink()
-        self.devices.unplug(str(node))
 
 
 def test_the_detector_finds_scanners_never_the_keyboard(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ class BigAmount(Widget):
 
     def update(self, text: str) -> None:
         """Show `text` (an amount already formatted for the locale)."""
+        resized = len(text) != len(self.text)
         self.text = text
-        self.query_one(Digits).update(text)
-        self.query_one(".fallback", Static).update(Text(text))
+        self.query_one(Digits).update(text)  # lays out only when its width changes
+        self.query_one(".fallback", Static).update(Text(text), layout=resized)

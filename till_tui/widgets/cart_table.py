@@ -79,14 +79,18 @@ class CartTable(ScrollView):
     def move_cursor(self, *, row: int) -> None:
         """Select line `row` and scroll it into view."""
         previous, self.cursor_row = self.cursor_row, row
+        self._show_cursor()
+        self._refresh_row(previous)
+        self._refresh_row(row)
+
+    def _show_cursor(self) -> None:
+        row = self.cursor_row
         top = round(self.scroll_offset.y)
         visible = max(self.size.height - 1, 1)  # the header takes a line
         if row < top:
             self.scroll_to(y=row, animate=False, immediate=True)
         elif row >= top + visible:
             self.scroll_to(y=row - visible + 1, animate=False, immediate=True)
-        self._refresh_row(previous)
-        self._refresh_row(row)
 
     @property
     def selected(self) -> int | None:
@@ -126,7 +130,17 @@ class CartTable(ScrollView):
         return self.scrollable_content_region.width
 
     def _resized(self) -> None:
-        self.virtual_size = Size(self._width, len(self._rows) + 1)
+        size = Size(self._width, len(self._rows) + 1)
+        height = self.scrollable_content_region.height
+        if self.is_mounted and (size.height > height) == (self.virtual_size.height > height):
+            # The scrollbar neither comes nor goes: only the scrolling range changes. Setting
+            # `virtual_size` would lay the whole screen out again (most of a scan's cost).
+            self.set_reactive(CartTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
+            # The scrollbar comes or goes: the table can scroll only once laid out again.
+            self.call_after_refresh(self._show_cursor)
         self.refresh()
 
     def _forget(self, index: int) -> None:

@@ -46,5 +46,6 @@ class TotalsBar(Horizontal):
             summary.append(f"\n{label} {self.money(totals.basket_adjustment)}", style="bold")
         if cart.note:
             summary.append("\n" + _("Note: ") + cart.note, style="italic")
-        self.query_one("#summary", Static).update(summary)
+        # Its size is fixed by the CSS: no layout pass for new text.
+        self.query_one("#summary", Static).update(summary, layout=False)
         self.query_one("#total", BigAmount).update(self.money(totals.total))
