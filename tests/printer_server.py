@@ -38,10 +38,18 @@ class FakePrinter:
     queries: list[int] = field(default_factory=list)
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cut_after: int | None = None
+    """A network printer that fails mid-receipt: each connection is closed, the rest unread,
+    once it has printed this many bytes (None: never)."""
 
     def set(self, answers: dict[int, int]) -> None:
         with self.lock:
             self.answers = dict(answers)
+
+    def cut(self, after: int | None) -> None:
+        """Close every connection once it has printed `after` bytes; None: print everything."""
+        with self.lock:
+            self.cut_after = after
 
     def received(self) -> bytes:
         """Everything printed so far (status queries left out), byte for byte."""
@@ -104,11 +112,19 @@ class _Handler(socketserver.BaseRequestHandler):
             printer.connections += 1
         parser = Parser(printer)
         self.request.settimeout(10)
+        start = len(printer.received())
         try:
             while data := self.request.recv(4096):
-                answer = parser.feed(data)
-                if answer:
-                    self.request.sendall(answer)
+                with printer.lock:
+                    cut = printer.cut_after
+                # A printer that fails mid-receipt takes the bytes one by one, in order, and
+                # answers no query that comes after the point where it stopped.
+                for piece in [data] if cut is None else [bytes([b]) for b in data]:
+                    answer = parser.feed(piece)
+                    if answer:
+                        self.request.sendall(answer)
+                    if cut is not None and len(printer.received()) - start >= cut:
+                        return  # closed there, the rest of the receipt unread
         except OSError:
             pass
         finally:

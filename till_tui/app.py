@@ -124,7 +124,7 @@ class TillApp(App[int]):
 
     def action_quit_till(self) -> None:
         if self.session is not None:
-            self.say(_("Log out first (Ctrl+L on the sale screen)."), error=True)
+            self.say(_("Lock the till first (F12 on the sale screen)."), error=True)
             return
         self.exit(0)
 
@@ -136,8 +136,15 @@ class TillApp(App[int]):
         self.push_screen(SaleScreen(greeting))
         self.start_scanner()
 
-    def end_session(self) -> None:
-        self.session = None
+    def end_session(self, *, log_out: bool = False) -> None:
+        """The cashier leaves the sale screen; `log_out`: they left the till (F12), which is
+        journaled. The shift stays open either way."""
+        session, self.session = self.session, None
+        if log_out and session is not None:
+            try:
+                self.services.staff.log_out(session.cashier)
+            except StoreError as error:  # never keep a cashier from locking the till
+                log.warning("Logout not journaled: %s", error)
 
     def start_refund(
         self, sale_id: int, done: Callable[[CompletedSale | None], None] | None = None
@@ -619,4 +626,28 @@ def make_app(config: Config, *, demo_hint: str = "") -> TillApp:
     """Build the till the same way for the command line, the tests and the benchmarks."""
     set_locale(config.till.locale)
     services = Services.open(config)
+    _record_config(config)
     return TillApp(config, services, demo_hint=demo_hint)
+
+
+def _record_config(config: Config) -> None:
+    """Journal the settings the till starts with when they changed since the last start
+    (secrets left out); a store too busy to take it does not keep the till from starting."""
+    import dataclasses
+    import json
+
+    from till_tui.store import journal
+
+    settings = dataclasses.asdict(config)
+    for key in ("path", "base_dir"):
+        settings.pop(key, None)
+    settings["email"].pop("password", None)
+    try:
+        changed = journal.record_config(
+            config.till.register, json.loads(json.dumps(settings, default=str))
+        )
+    except StoreError as error:
+        log.warning("Configuration not journaled: %s", error)
+        return
+    if changed:
+        log.info("Configuration changed since the last start: %s", ", ".join(changed))

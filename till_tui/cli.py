@@ -56,9 +56,10 @@ def _parser() -> argparse.ArgumentParser:
         description="One line per check, OK / WARN / FAIL, with what to do. Changes nothing."
         " Exit status 1 if any check fails.",
     )
-    from till_tui import cli_reports
+    from till_tui import cli_journal, cli_reports
 
     cli_reports.add_parser(commands)
+    cli_journal.add_parser(commands)
 
     export = commands.add_parser("export", help="export sales or payments for the accountant (CSV)")
     export_commands = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
@@ -78,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         " reference, external_id. With no dates: today.",
     )
     pay.add_argument("--method", metavar="CODE", help="only this payment method (default: all)")
-    for sub in (sales, pay):
+    journal = cli_journal.add_export_parser(export_commands)
+    for sub in (sales, pay, journal):
         sub.add_argument(
             "--from", dest="first", metavar="YYYY-MM-DD", help="first date (default: the --to date)"
         )
@@ -89,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--output", "-o", metavar="FILE", help="write to FILE (default: standard output)"
         )
+        if sub is journal:
+            continue
         sub.add_argument(
             "--excel",
             action="store_true",
@@ -119,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _staff_add(config, args.name, args.pin, args.role)
         if args.command == "export":
             return _export(config, args)
+        if args.command == "verify":
+            from till_tui.cli_journal import verify_command
+
+            return verify_command(config)
         if args.command == "report":
             from till_tui.cli_reports import report_command
 
@@ -268,7 +276,7 @@ def _export(config: Config, args: argparse.Namespace) -> int:
             )
         )
     decimal, delimiter = ".", ","
-    if args.excel:
+    if getattr(args, "excel", False):
         from babel.numbers import get_decimal_symbol
 
         if get_decimal_symbol(config.till.locale) == ",":
@@ -282,6 +290,8 @@ def _export(config: Config, args: argparse.Namespace) -> int:
         currency = config.till.currency
 
         def write(out: TextIO) -> int:
+            if args.export_command == "journal":
+                return _write_journal(out, first, last, args.register)
             if args.excel:
                 out.write("\ufeff")  # the BOM that tells Excel the file is UTF-8
             if args.export_command == "sales":
@@ -306,10 +316,25 @@ def _export(config: Config, args: argparse.Namespace) -> int:
         )
     if args.export_command == "sales":
         written = ngettext("{n} sale written to {path}", "{n} sales written to {path}", count)
+    elif args.export_command == "journal":
+        written = ngettext(
+            "{n} journal row written to {path}", "{n} journal rows written to {path}", count
+        )
     else:
         written = ngettext("{n} payment written to {path}", "{n} payments written to {path}", count)
     print(written.format(n=count, path=args.output))
     return 0
+
+
+def _write_journal(out: TextIO, first: date, last: date, register: str | None) -> int:
+    from till_tui.store import journal
+    from till_tui.store.exports import utc_bounds
+
+    count = 0
+    for line in journal.export_lines(*utc_bounds(first, last), register=register):
+        out.write(line + "\n")
+        count += 1
+    return count
 
 
 def _export_filters_problem(config: Config, method: str | None, register: str | None) -> str:

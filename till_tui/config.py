@@ -23,8 +23,10 @@ PRINTER_KINDS = ("usb", "network", "serial", "file", "none")
 PRINTER_STATUS_KINDS = ("usb", "network", "serial")
 """The printer kinds whose state (online, paper) the till can read."""
 RECEIPT_CHOICES = ("none", "print", "email")
-_AMOUNT = re.compile(r"\d{1,9}(?:[.,]\d{1,2})?")
+_AMOUNT = re.compile(r"[0-9]{1,9}(?:[.,](?P<decimals>[0-9]{1,3}))?")
 PAYMENT_KINDS = ("cash", "card", "prepaid", "credit", "external", "other")
+DEFAULT_CASHIER_MAX_DISCOUNT = 10
+"""Percent: the largest discount a cashier may give alone when the config says nothing."""
 
 
 class ConfigError(Exception):
@@ -59,6 +61,9 @@ class TillConfig:
     close_threshold: str = "5.00"
     """Closing a shift with a count that differs by more than this (per method) needs a note
     and a manager's PIN."""
+    cashier_max_discount: int = DEFAULT_CASHIER_MAX_DISCOUNT
+    """The largest discount, in percent of what it applies to (a line or the whole sale), a
+    cashier gives without a manager's PIN: 0, every discount needs one; 100, none does."""
 
     @property
     def close_threshold_amount(self) -> int:
@@ -243,7 +248,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None, base_dir: Path) -> 
     sections = {"store", "till", "shop", "printer", "scanner", "payment_methods", "email"}
     for key in data:
         if key not in sections:
-            raise ConfigError(path, key, f"unknown section (known: {', '.join(sorted(sections))})")
+            known = ", ".join(sorted(sections))
+            raise ConfigError(path, _key_name(key), f"unknown section (known: {known})")
     store = _section(StoreConfig, data.get("store", {}), "store", path)
     till = _section(TillConfig, data.get("till", {}), "till", path)
     shop = _section(ShopConfig, data.get("shop", {}), "shop", path)
@@ -257,6 +263,12 @@ def parse_config(data: dict[str, Any], *, path: Path | None, base_dir: Path) -> 
     return Config(path, base_dir, store, till, shop, printer, scanner, methods, email)
 
 
+def _key_name(key: str) -> str:
+    """A key as an error names it: as written, or quoted with escapes if it holds characters
+    a terminal would not show (or would obey, like an escape sequence)."""
+    return key if key.isprintable() else repr(key)
+
+
 def _section(cls: Any, table: Any, name: str, path: Path | None) -> Any:
     if not isinstance(table, dict):
         raise ConfigError(path, name, "must be a table like [" + name + "]")
@@ -264,7 +276,7 @@ def _section(cls: Any, table: Any, name: str, path: Path | None) -> Any:
     known = {f.name for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in table.items():
-        full = f"[{name}] {key}"
+        full = f"[{name}] {_key_name(key)}"
         if key not in known:
             raise ConfigError(path, full, f"unknown key (known: {', '.join(sorted(known))})")
         values[key] = _typed(value, hints[key], full, path)
@@ -308,11 +320,22 @@ def _check_till(till: TillConfig, path: Path | None) -> None:
         raise ConfigError(path, "[till] receipt_default", f"must be one of {choices}")
     # Checked by shape here (the money parser loads Babel's number formats, which start-up
     # does not need); `close_threshold_amount` parses it when a shift closes.
-    if not _AMOUNT.fullmatch(till.close_threshold.strip()):
+    amount = _AMOUNT.fullmatch(till.close_threshold.strip())
+    fractions = get_global("currency_fractions")
+    digits = fractions.get(till.currency, fractions["DEFAULT"])[0]
+    if not amount or len(amount["decimals"] or "") > digits:
+        example = "5" + ("." + "0" * digits if digits else "")
         raise ConfigError(
             path,
             "[till] close_threshold",
-            f'must be an amount like "5.00", not {till.close_threshold!r}',
+            f'must be an amount like "{example}" in {till.currency}, not {till.close_threshold!r}',
+        )
+    if not 0 <= till.cashier_max_discount <= 100:
+        raise ConfigError(
+            path,
+            "[till] cashier_max_discount",
+            "must be a percentage between 0 (every discount needs a manager) and 100 (none does),"
+            f" not {till.cashier_max_discount!r}",
         )
 
 
@@ -336,6 +359,10 @@ def _check_printer(printer: PrinterConfig, path: Path | None) -> None:
     except UnicodeEncodeError:
         raise ConfigError(
             path, "[printer] codepage", f"{printer.codepage} cannot print the euro sign"
+        ) from None
+    except ValueError:  # e.g. a NUL character in the name
+        raise ConfigError(
+            path, "[printer] codepage", f"unknown code page {printer.codepage!r}"
         ) from None
 
 

@@ -63,10 +63,27 @@ def scan_taker(app: App[Any]) -> Taker | None:
     for screen in reversed(app.screen_stack):
         taker = getattr(screen, "scanned", None)
         if callable(taker):
-            return taker  # type: ignore[no-any-return]
+            return _checked(screen, taker)
         if not isinstance(screen, NoteDialog):
             return None
     return None
+
+
+def _checked(screen: Screen[Any], taker: Taker) -> Taker:
+    """`taker`, but a code no barcode holds (control characters, too long, blank) is refused
+    before any screen looks it up: the screen says why."""
+    from till_tui.scan_message import refusal
+
+    def take(code: str) -> bool:
+        refused = refusal(code)
+        if refused is None:
+            return taker(code)
+        say = getattr(screen, "say", None)
+        if refused and callable(say):
+            say(refused, error=True)
+        return False
+
+    return take
 
 
 def asks_for_a_code(screen: Screen[Any]) -> bool:

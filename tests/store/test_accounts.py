@@ -161,10 +161,10 @@ def test_a_cancel_is_refunded_by_the_same_method_and_never_above_what_remains(de
     accounts.top_up(cid, 40 * EUR, CARD, **kw)
     accounts.debit_prepaid(cid, 25 * EUR, **kw)
     with pytest.raises(AccountError, match="more than the prepaid balance"):
-        accounts.cancel_top_up(cid, 15 * EUR + 1, CARD, **kw)
+        accounts.cancel_top_up(cid, 15 * EUR + 1, CARD, **kw, approved_by=desk.manager)
     with pytest.raises(AccountError, match="Only Cash top-ups"):
-        accounts.cancel_top_up(cid, 5 * EUR, CASH, **kw)
-    receipt = accounts.cancel_top_up(cid, 15 * EUR, CARD, **kw)
+        accounts.cancel_top_up(cid, 5 * EUR, CASH, **kw, approved_by=desk.manager)
+    receipt = accounts.cancel_top_up(cid, 15 * EUR, CARD, **kw, approved_by=desk.manager)
     assert (receipt.kind, receipt.number, receipt.change) == ("topup_cancel", 2, 0)
     assert receipt.balances.prepaid == 0
     assert desk.balances().prepaid == 0 == ledger_sums(cid)[0]
@@ -175,10 +175,12 @@ def test_receipt_numbers_are_gap_free_across_kinds_even_after_a_refusal(desk: De
     kw = desk.who
     numbers = [accounts.top_up(cid, 10 * EUR, CASH, **kw).number]
     with pytest.raises(AccountError):
-        accounts.cancel_top_up(cid, 50 * EUR, CASH, **kw)
+        accounts.cancel_top_up(cid, 50 * EUR, CASH, **kw, approved_by=desk.manager)
     numbers.append(accounts.deposit(cid, 20 * EUR, CARD, **kw).number)
     accounts.debit_prepaid(cid, 1 * EUR, **kw)  # a payment in a sale: no account receipt
-    numbers.append(accounts.cancel_top_up(cid, 5 * EUR, CASH, **kw).number)
+    numbers.append(
+        accounts.cancel_top_up(cid, 5 * EUR, CASH, **kw, approved_by=desk.manager).number
+    )
     assert numbers == [1, 2, 3]
 
 
@@ -252,7 +254,7 @@ def test_the_statement_lists_every_movement_with_running_balances(desk: Desk) ->
     accounts.debit_prepaid(cid, 12 * EUR, **kw)
     accounts.charge_credit(cid, 40 * EUR, due_date="2024-03-31", **kw)
     accounts.settle(cid, 15 * EUR, CARD, **kw)
-    accounts.cancel_top_up(cid, 8 * EUR, CASH, **kw)
+    accounts.cancel_top_up(cid, 8 * EUR, CASH, **kw, approved_by=desk.manager)
     lines = accounts.statement(cid)
     assert [(ln.kind, ln.amount, ln.prepaid, ln.unpaid) for ln in lines] == [
         ("topup", 5000, 5000, 0),
@@ -314,7 +316,7 @@ def test_random_operations_keep_every_balance_equal_to_the_ledger(
             elif op == "deposit":
                 accounts.deposit(cid, amount, CARD, **kw)
             elif op == "cancel":
-                accounts.cancel_top_up(cid, amount, CASH, **kw)
+                accounts.cancel_top_up(cid, amount, CASH, **kw, approved_by=desk.manager)
             elif op == "pay":
                 accounts.debit_prepaid(cid, amount, **kw)
             elif op == "charge":

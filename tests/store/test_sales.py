@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
-from tests.conftest import CASHIER_PIN
+from tests.conftest import CASHIER_PIN, MANAGER_PIN
 from till_tui.config import Config
 from till_tui.demo import demo_barcode
 from till_tui.domain.cart import Adjustment, Cart
@@ -161,7 +161,9 @@ def test_a_completed_sale_writes_everything_and_clears_the_draft(till: Till) -> 
 
 def test_a_weighed_line_with_its_own_discount_is_stored_as_rung_up(till: Till) -> None:
     cart, index = Cart().add(till.product(30), 1_250)  # 1.250 kg of apples at 2.99 €/kg
-    cart = cart.with_line_adjustment(index, Adjustment("amount", 50))
+    manager = till.services.staff.authenticate(MANAGER_PIN)
+    assert manager is not None  # 0.50 off 3.74 is more than a cashier's 10 %
+    cart = cart.with_line_adjustment(index, Adjustment("amount", 50, approved_by=manager.id))
     assert cart.totals().total == 374 - 50  # 3.7375 rounds half-up to 3.74
     number = till.sell(cart)
     row = database.execute_sql(

@@ -131,7 +131,7 @@ async def test_pay_and_discount_wait_for_a_first_item(app: TillApp) -> None:
         *_above, first, second = screen_text(pilot).splitlines()
         footer = first + " " + second
         labels = ("F1 Help", "F2 Customer", "F3 Find", "F4 Discount", "F5 Note", "F6 Park")
-        for label in (*labels, "F7 Account", "F8 History", "F10 Pay", "^L Log out", "^O Drawer"):
+        for label in (*labels, "F7 Account", "F8 History", "F10 Pay", "F12 Lock", "^O Drawer"):
             assert label in footer, f"{label!r} missing from the 80x24 footer {footer!r}"
         assert "^P" not in footer, "the print queue key shows only while receipts wait"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import write_config
+from tests.conftest import MANAGER_PIN, write_config
 from tests.escpos_text import receipts_in
 from tests.ui.helpers import (
     SIZE,
@@ -152,6 +152,7 @@ async def test_the_statement_prints_every_movement_with_the_balances(
         await enter(pilot, "30")
         await pilot.press("a")
         await enter(pilot, "12,50")  # cancel part of it: given back in cash
+        await enter(pilot, MANAGER_PIN)  # a cashier cancels with a manager's PIN
         await settle(pilot)
         assert "Prepaid €17.50" in screen_text(pilot)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, Static
 
 from tests.conftest import CASHIER_PIN
@@ -18,6 +19,8 @@ from till_tui.app import Session, TillApp
 from till_tui.screens.login import LoginScreen
 from till_tui.screens.open_shift import OpenShiftScreen
 from till_tui.screens.sale import SaleScreen
+from till_tui.store import staff
+from till_tui.store.db import database
 
 
 def session(app: TillApp) -> Session | None:
@@ -70,7 +73,7 @@ async def test_logging_in_again_goes_straight_to_the_sale(app: TillApp) -> None:
         await open_shift(pilot, "150")
         sale_screen(pilot)
 
-        await pilot.press("ctrl+l")
+        await pilot.press("f12")
         await pilot.pause()
         assert showing(app, LoginScreen)
         assert session(app) is None
@@ -92,8 +95,8 @@ async def test_ctrl_q_never_quits_behind_a_logged_in_cashier(app: TillApp) -> No
 
         assert running(app)
         assert showing(app, SaleScreen)
-        assert "Log out first" in message(pilot)
-        assert "Ctrl+L" in message(pilot), "the hint names the key that logs out"
+        assert "Lock the till first" in message(pilot)
+        assert "F12" in message(pilot), "the hint names the key that locks the till"
 
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -103,3 +106,32 @@ async def test_ctrl_q_never_quits_behind_a_logged_in_cashier(app: TillApp) -> No
         await pilot.pause()
         assert not running(app)
     assert app.return_value == 0
+
+
+async def test_five_wrong_pins_lock_the_login_and_f12_locks_the_till(
+    app: TillApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staff, "LOCK_SECONDS", 1)  # a minute in the till, a second here
+    async with app.run_test(size=SIZE) as pilot:
+        for _attempt in range(4):
+            await login(pilot, "4321")
+            assert "Wrong PIN" in message(pilot)
+        await login(pilot, "4321")
+        assert "Too many wrong PINs: the login is locked for 1 s." in message(pilot)
+        pin = app.screen.query_one("#pin", Input)
+        assert pin.disabled, "no PIN can be typed while locked"
+        await pilot.press(*CASHIER_PIN, "enter")
+        await pilot.pause()
+        assert showing(app, LoginScreen) and session(app) is None
+
+        await pilot.pause(1.3)  # the lock ends: the PIN field comes back by itself
+        assert not pin.disabled and pin.has_focus
+        await login(pilot)
+        await open_shift(pilot)
+        assert showing(app, SaleScreen)
+        await pilot.press("f12")
+        await pilot.pause()
+        assert showing(app, LoginScreen) and session(app) is None
+        rows = database.execute_sql("SELECT kind FROM journal WHERE kind LIKE 'log%' ORDER BY seq")
+        kinds = [kind for (kind,) in rows]
+    assert kinds == ["login_failed"] * 5 + ["login_locked", "login", "logout"]

@@ -47,7 +47,9 @@ def test_a_receipt_arrives_byte_for_byte(server: NetworkPrinterServer) -> None:
     data = render(sample_receipt(4))
     printer.send(data)
     assert server.printer.wait_for(len(data)) == data
-    assert server.printer.queries == [1, 4]  # asked whether it can print, first
+    # Asked whether it can print, first; then once more after the receipt, whose answer
+    # says every byte was taken.
+    assert server.printer.queries == [1, 4, 1]
     text = decode_escpos(server.printer.received())
     assert "Crème brûlée" in text.splitlines() and "Sale N° 4" in text.splitlines()
     assert any(line.endswith("18,25 €") for line in text.splitlines())

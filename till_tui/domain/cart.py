@@ -28,11 +28,14 @@ class Adjustment:
     """A discount (or, with `surcharge`, an extra charge) on a line or on the whole basket.
 
     `value` is basis points for "percent" (1000 = 10 %) and minor units for "amount"; always > 0.
+    `approved_by` is the staff id of the manager who approved a discount above what a cashier
+    may give alone (see domain/approvals.py); None when nobody had to.
     """
 
     kind: AdjustmentKind
     value: int
     surcharge: bool = False
+    approved_by: int | None = None
 
     def delta(self, base: int) -> int:
         """The signed change this adjustment makes to `base` (negative for a discount)."""
@@ -54,19 +57,33 @@ class Adjustment:
             raise CartError(_("The discount is larger than the amount it applies to."))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "value": self.value, "surcharge": self.surcharge}
+        data: dict[str, Any] = {"kind": self.kind, "value": self.value, "surcharge": self.surcharge}
+        if self.approved_by is not None:
+            data["approved_by"] = self.approved_by
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Adjustment:
         kind = data["kind"]
         if kind not in ("percent", "amount"):
             raise ValueError(f"unknown adjustment kind {kind!r}")
-        return cls(kind=kind, value=int(data["value"]), surcharge=bool(data["surcharge"]))
+        approved_by = data.get("approved_by")  # absent from drafts written before approvals
+        return cls(
+            kind=kind,
+            value=int(data["value"]),
+            surcharge=bool(data["surcharge"]),
+            approved_by=int(approved_by) if approved_by is not None else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class CartLine:
-    """One line of the cart: a product at a unit price, a quantity in thousandths."""
+    """One line of the cart: a product at a unit price, a quantity in thousandths.
+
+    When the unit price was changed at the till, `list_price` is the catalogue price the line
+    was rung up at and `price_approved_by` the manager who approved a lower price (None when
+    nobody had to); both are None for a line at its catalogue price.
+    """
 
     product_id: int
     code: str
@@ -75,6 +92,8 @@ class CartLine:
     vat_rate: int
     quantity: int = QTY_UNIT
     adjustment: Adjustment | None = None
+    list_price: int | None = None
+    price_approved_by: int | None = None
 
     @classmethod
     def of(cls, product: Product, quantity: int = QTY_UNIT) -> CartLine:
@@ -104,8 +123,13 @@ class CartLine:
         """The line total after its own adjustment, before the basket adjustment."""
         return self.gross + self.adjustment_amount
 
+    @property
+    def price_lowered(self) -> bool:
+        """Was the unit price changed to less than the catalogue price?"""
+        return self.list_price is not None and self.unit_price < self.list_price
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "product_id": self.product_id,
             "code": self.code,
             "name": self.name,
@@ -114,10 +138,16 @@ class CartLine:
             "quantity": self.quantity,
             "adjustment": self.adjustment.to_dict() if self.adjustment else None,
         }
+        if self.list_price is not None:
+            data["list_price"] = self.list_price
+            data["price_approved_by"] = self.price_approved_by
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CartLine:
         adjustment = data.get("adjustment")
+        list_price = data.get("list_price")  # absent from drafts written before price changes
+        approved_by = data.get("price_approved_by")
         return cls(
             product_id=int(data["product_id"]),
             code=str(data["code"]),
@@ -126,6 +156,8 @@ class CartLine:
             vat_rate=int(data["vat_rate"]),
             quantity=int(data["quantity"]),
             adjustment=Adjustment.from_dict(adjustment) if adjustment else None,
+            list_price=int(list_price) if list_price is not None else None,
+            price_approved_by=int(approved_by) if approved_by is not None else None,
         )
 
 
@@ -200,6 +232,7 @@ class Cart:
                 line.product_id == product.id
                 and line.unit_price == product.price
                 and line.adjustment is None
+                and line.list_price is None
             ):
                 grown = replace(line, quantity=line.quantity + quantity)
                 return self._with_line(index, grown), index
@@ -234,6 +267,23 @@ class Cart:
         if adjustment is not None:
             adjustment.check(line.gross)
         return self._with_line(index, replace(line, adjustment=adjustment))._checked_basket()
+
+    def with_unit_price(self, index: int, price: int) -> Cart:
+        """Sell line `index` at `price` a unit instead of its catalogue price (the catalogue
+        price again clears the change). A new price always needs a new approval."""
+        if price <= 0:
+            raise CartError(_("A price must be more than zero."))
+        line = self.lines[index]
+        list_price = line.unit_price if line.list_price is None else line.list_price
+        changed = replace(
+            line,
+            unit_price=price,
+            list_price=None if price == list_price else list_price,
+            price_approved_by=None,
+        )
+        if changed.adjustment is not None and changed.adjustment.kind == "amount":
+            changed.adjustment.check(changed.gross)
+        return self._with_line(index, changed)._checked_basket()
 
     def with_basket_adjustment(self, adjustment: Adjustment | None) -> Cart:
         """Set (or clear, with None) the discount or extra charge on the whole basket."""

@@ -23,6 +23,14 @@ QTY_UNIT = 1000
 PERCENT = 100
 """One percent, in basis points."""
 
+MAX_AMOUNT = 10**13
+"""The largest amount typed or imported, in minor units (100 billion euros): more is a typo,
+and would overflow the database's 64-bit integers once added up or multiplied."""
+MAX_QUANTITY = 1_000_000 * QTY_UNIT
+"""The largest quantity typed or imported (a million units)."""
+MAX_PERCENTAGE = 100_000 * PERCENT
+"""The largest percentage typed or imported."""
+
 
 class AmountError(ValueError):
     """Cashier or file input that is not a valid amount; the message is for the cashier."""
@@ -47,18 +55,29 @@ def minor_digits(currency: str) -> int:
     return int(str(get_currency_precision(currency)))
 
 
-_PLAIN = re.compile(r"^(?P<int>\d+)(?:(?P<dec>[.,])(?P<frac>\d*))?$")
+# re.ASCII: only 0-9 are digits ("٣" or a full-width "３" is refused, not read as a 3).
+_PLAIN = re.compile(r"^(?P<int>\d+)(?:(?P<dec>[.,])(?P<frac>\d*))?$", re.ASCII)
 _GROUPED = re.compile(
     r"^(?P<int>\d{1,3}(?P<group>[ \u00a0\u202f'.,])\d{3}(?:(?P=group)\d{3})*)"
-    r"(?:(?P<dec>[.,])(?P<frac>\d*))?$"
+    r"(?:(?P<dec>[.,])(?P<frac>\d*))?$",
+    re.ASCII,
 )
 
 
-def _parse_decimal(text: str, digits: int, what: str, symbols: tuple[str, ...] = ()) -> int:
+def _shown(text: str) -> str:
+    """The typed text as an error message repeats it: stripped, and cut if very long."""
+    text = text.strip()
+    return text if len(text) <= 24 else text[:24] + "…"
+
+
+def _parse_decimal(
+    text: str, digits: int, what: str, maximum: int, symbols: tuple[str, ...] = ()
+) -> int:
     """Parse "1 234,50" / "1,234.50" / "1234.5" / "12" into an int scaled by 10**digits.
 
     A single "." or "," is the decimal separator. Digit groups (space, apostrophe, or the other
     separator) must hold exactly three digits, so a typo like "12.5.0" is refused, not guessed.
+    Values above `maximum` (scaled) are refused too, before a long run of digits is converted.
     """
     cleaned = text.strip()
     for symbol in symbols:
@@ -76,17 +95,23 @@ def _parse_decimal(text: str, digits: int, what: str, symbols: tuple[str, ...] =
     ):
         match = None  # "1.234" or "1,234,5": the separators do not say which is the decimal one
     if not match:
-        raise AmountError(_("Not a valid {what}: {text}").format(what=what, text=text.strip()))
+        raise AmountError(_("Not a valid {what}: {text}").format(what=what, text=_shown(text)))
     frac = match["frac"] or ""
     if len(frac) > digits:
         raise AmountError(
-            _("Too many decimals in {what}: {text}").format(what=what, text=text.strip())
+            _("Too many decimals in {what}: {text}").format(what=what, text=_shown(text))
         )
     whole = match["int"]
     if match.re is _GROUPED:
         whole = whole.replace(match["group"], "")
+    whole = whole.lstrip("0") or "0"
+    too_large = _("The {what} is too large: {text}").format(what=what, text=_shown(text))
+    if len(whole) > len(str(maximum)):  # before int() meets thousands of digits
+        raise AmountError(too_large)
     scale = int(10**digits)  # int ** int is typed Any (negative powers give floats)
     value = int(whole) * scale + int(frac.ljust(digits, "0") or "0")
+    if value > maximum:
+        raise AmountError(too_large)
     return -value if negative else value
 
 
@@ -95,7 +120,9 @@ def parse_money(text: str, currency: str = "EUR", *, allow_negative: bool = Fals
 
     Raises AmountError with a message for the cashier when the text is not an amount.
     """
-    value = _parse_decimal(text, minor_digits(currency), _("amount"), ("€", "$", "£", currency))
+    value = _parse_decimal(
+        text, minor_digits(currency), _("amount"), MAX_AMOUNT, ("€", "$", "£", currency)
+    )
     if value < 0 and not allow_negative:
         raise AmountError(_("The amount cannot be negative: {text}").format(text=text.strip()))
     return value
@@ -103,7 +130,7 @@ def parse_money(text: str, currency: str = "EUR", *, allow_negative: bool = Fals
 
 def parse_quantity(text: str) -> int:
     """ "3" -> 3000, "0,250" -> 250 (thousandths). Zero and negatives are refused."""
-    value = _parse_decimal(text, 3, _("quantity"))
+    value = _parse_decimal(text, 3, _("quantity"), MAX_QUANTITY)
     if value <= 0:
         raise AmountError(_("The quantity must be more than zero: {text}").format(text=text))
     return value
@@ -111,7 +138,7 @@ def parse_quantity(text: str) -> int:
 
 def parse_percent(text: str) -> int:
     """ "10" / "10 %" / "5,5" -> basis points (1000, 550). Negative values are refused."""
-    value = _parse_decimal(text, 2, _("percentage"), ("%",))
+    value = _parse_decimal(text, 2, _("percentage"), MAX_PERCENTAGE, ("%",))
     if value < 0:
         raise AmountError(_("The percentage cannot be negative: {text}").format(text=text))
     return value

@@ -54,6 +54,8 @@ class ReceiptLine:
     adjustment_amount: int
     """Signed effect of the line's own adjustment (negative for a discount)."""
     vat_rate: int
+    list_price: int | None = None
+    """The catalogue price, when the unit price was changed at the till."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,8 @@ class Receipt:
     """A refund: the number of the sale it refunds (its amounts are negative)."""
     approved_by: str = ""
     """A refund: the manager who approved it."""
+    training: bool = False
+    """Made in training mode: "TRAINING" on top and at the bottom, the training number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +201,9 @@ def _header(out: Layout, receipt: Receipt) -> None:
     out.text(receipt.shop.name, align="center", bold=True)
     for line in receipt.shop.lines:
         out.text(line, align="center")
+    if receipt.training:
+        out.blank()
+        out.text(_("TRAINING"), align="center", bold=True, double=True)
     if receipt.title:
         out.blank()
         out.text(receipt.title, align="center", bold=True, double=True)
@@ -205,7 +212,10 @@ def _header(out: Layout, receipt: Receipt) -> None:
         refund = _("Refund of sale {number}").format(number=receipt.refund_of)
         out.text(refund, align="center", bold=True, double=True)
     out.blank()
-    out.text(_("Sale N° {number}").format(number=receipt.sale_number))
+    if receipt.training:
+        out.text(_("Training sale N° {number}").format(number=receipt.sale_number))
+    else:
+        out.text(_("Sale N° {number}").format(number=receipt.sale_number))
     out.text(format_datetime(receipt.created_at, "short", locale=out.locale))
     if receipt.register:
         out.text(_("Register: {register}").format(register=receipt.register))
@@ -224,6 +234,9 @@ def _line(out: Layout, line: ReceiptLine) -> None:
         out.text(line.name)
         quantity = format_quantity(line.quantity, out.locale)
         out.pair(f"  {quantity} x {out.amount(line.unit_price)}", out.amount(gross))
+    if line.list_price is not None:
+        price = out.amount(line.list_price)
+        out.text(_("Price changed from {price}").format(price=price), indent="  ")
     if line.adjustment is not None or line.adjustment_amount:
         label = adjustment_label(line.adjustment, line.adjustment_amount, out.locale)
         out.pair("  " + label, out.amount(line.adjustment_amount))
@@ -301,6 +314,10 @@ def layout_receipt(receipt: Receipt, *, width: int, currency: str, locale: str) 
         out.blank()
         for footer in receipt.shop.footer:
             out.text(footer, align="center")
+    if receipt.training:
+        out.blank()
+        out.text(_("TRAINING"), align="center", bold=True, double=True)
+        out.text(_("Training mode: no sale was made."), align="center")
     return tuple(out.rows)
 
 

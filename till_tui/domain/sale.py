@@ -44,6 +44,9 @@ class CompletedSale:
     line_adjustments: tuple[int, ...] = ()
     """A refund: each line's own adjustment as stored (signed, like the totals); a sale's
     are computed from its cart."""
+    training: bool = False
+    """Made in training mode: numbered in the training sequence, kept out of the figures,
+    its receipt marked TRAINING."""
 
     @property
     def change(self) -> int:
@@ -72,6 +75,7 @@ def _receipt_lines(sale: CompletedSale) -> tuple[ReceiptLine, ...]:
                 adjustment=line.adjustment,
                 adjustment_amount=line.adjustment_amount,
                 vat_rate=line.vat_rate,
+                list_price=line.list_price,
             )
             for line in cart.lines
         )
@@ -125,4 +129,5 @@ def receipt_for(sale: CompletedSale, shop: ShopHeader, *, title: str = "") -> Re
         customer=customer,
         refund_of=sale.refund_of,
         approved_by=sale.approved_by,
+        training=sale.training,
     )

@@ -206,7 +206,21 @@ class _SocketLink:
     def finish(self) -> None:
         """Say we are done (FIN after the data) and read until the printer closes its side:
         closing with unread bytes (a late status answer) would reset the connection, and a
-        reset may drop the end of the receipt."""
+        reset may drop the end of the receipt.
+
+        The bytes sent only reached this machine's buffers: a printer that answers status
+        queries is asked once more, and answers only once it has taken every byte before the
+        question. No answer means it hung up mid-receipt (switched off, a cable pulled, a
+        crash): an error, so the receipt waits in the queue instead of being lost."""
+        printer = self.printer
+        if printer._answered:
+            self.write(query(1))
+            if self.answer(printer.timeout) is None:
+                raise PrinterError(
+                    _("Printer offline: {address} stopped before the end of the receipt").format(
+                        address=printer.address
+                    )
+                )
         try:
             self.sock.shutdown(socket.SHUT_WR)
         except OSError as error:

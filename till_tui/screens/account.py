@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Protocol
 
 from rich.text import Text
@@ -42,7 +43,8 @@ class AccountScreen(TillScreen[None]):
 
     CSS_PATH = "account.tcss"
     HELP = N_(
-        "T tops up the prepaid balance, A cancels a top-up (refunded by the same method), "
+        "T tops up the prepaid balance, A cancels a top-up (refunded by the same method; "
+        "a manager's PIN for a cashier), "
         "D takes a deposit, S settles sales on account, L sets the credit limit (manager), "
         "P prints the statement. "
         "The statement lists every movement with the balances after it."
@@ -143,32 +145,38 @@ class AccountScreen(TillScreen[None]):
         assert session is not None
 
         def chosen(movement: Movement | None) -> None:
-            if movement is None:
-                return
-            try:
-                receipt = operation(
-                    self.customer.id,
-                    movement.amount,
-                    movement.method,
-                    staff=session.cashier,
-                    shift_id=session.shift.id,
+            if movement is not None:
+                self._record(
+                    movement,
+                    lambda: operation(
+                        self.customer.id,
+                        movement.amount,
+                        movement.method,
+                        staff=session.cashier,
+                        shift_id=session.shift.id,
+                    ),
                 )
-            except (StoreError, ValueError) as error:
-                self.say(str(error), error=True)
-                return
-            self.refresh_account()
-            self.say(
-                _("Receipt N° {number}: {amount} by {method}.").format(
-                    number=receipt.number,
-                    amount=self.money(receipt.amount),
-                    method=receipt.method_label,
-                )
-            )
-            if movement.method.kind == "cash":
-                self.till.open_drawer()  # cash taken in or given back
-            self.till.print_account_receipt(receipt)
 
         self.app.push_screen(MovementDialog(title, self.methods(), prefill), chosen)
+
+    def _record(self, movement: Movement, operation: Callable[[], AccountReceipt]) -> None:
+        """Run the movement's `operation`, show the balances after it, print its receipt."""
+        try:
+            receipt = operation()
+        except (StoreError, ValueError) as error:
+            self.say(str(error), error=True)
+            return
+        self.refresh_account()
+        self.say(
+            _("Receipt N° {number}: {amount} by {method}.").format(
+                number=receipt.number,
+                amount=self.money(receipt.amount),
+                method=receipt.method_label,
+            )
+        )
+        if movement.method.kind == "cash":
+            self.till.open_drawer()  # cash taken in or given back
+        self.till.print_account_receipt(receipt)
 
     def action_top_up(self) -> None:
         accounts = self.till.services.accounts
@@ -179,9 +187,44 @@ class AccountScreen(TillScreen[None]):
         self._movement(_("Take a deposit"), 0, accounts.deposit)
 
     def action_cancel_top_up(self) -> None:
+        """Give top-up money back: a manager's, or a cashier with a manager's PIN (recorded)."""
         accounts = self.till.services.accounts
+        session = self.till.session
+        assert session is not None
         prepaid = accounts.balances(self.customer.id).prepaid
-        self._movement(_("Cancel a top-up (give the money back)"), prepaid, accounts.cancel_top_up)
+
+        def typed(movement: Movement | None) -> None:
+            if movement is None:
+                return
+
+            def approved(manager: StaffMember | None) -> None:
+                if manager is None:
+                    self.say(_("Not approved: nothing was changed."), error=True)
+                    return
+                self._record(
+                    movement,
+                    lambda: accounts.cancel_top_up(
+                        self.customer.id,
+                        movement.amount,
+                        movement.method,
+                        staff=session.cashier,
+                        shift_id=session.shift.id,
+                        approved_by=manager,
+                    ),
+                )
+
+            if session.cashier.is_manager:
+                approved(session.cashier)
+                return
+            reason = _("Give {amount} of top-ups back to {name} by {method}.").format(
+                amount=self.money(movement.amount),
+                name=self.customer.name,
+                method=movement.method.label,
+            )
+            self.app.push_screen(ManagerPin(reason), approved)
+
+        title = _("Cancel a top-up (give the money back)")
+        self.app.push_screen(MovementDialog(title, self.methods(), prepaid), typed)
 
     def action_settle(self) -> None:
         accounts = self.till.services.accounts

@@ -19,6 +19,7 @@ from till_tui.domain.money import AmountError, editable_amount, parse_money
 from till_tui.domain.staff import StaffMember
 from till_tui.i18n import N_, _
 from till_tui.screens.base import TillModal
+from till_tui.store.errors import StoreError
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,12 @@ class ManagerPin(TillModal[StaffMember]):
 
     @work(thread=True, exclusive=True, group="manager-pin", exit_on_error=False)
     def authenticate(self, pin: str) -> None:
-        member = self.till.services.staff.authenticate(pin)
+        try:
+            member = self.till.services.staff.approve(pin)  # a wrong PIN is journaled
+        except StoreError as error:
+            message = str(error)
+            self.app.call_from_thread(lambda: self.say(message, error=True))
+            member = None
         self.app.call_from_thread(self.checked, member)
 
     def checked(self, member: StaffMember | None) -> None:

@@ -1,4 +1,5 @@
-"""F4: a discount or an extra charge, on the selected line or on the whole sale."""
+"""F4: a discount or an extra charge, on the selected line or on the whole sale, or a new unit
+price for the selected line."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from till_tui.screens.base import TillModal
 class AdjustResult:
     on_line: bool
     adjustment: Adjustment | None
+    price: int | None = None
+    """A new unit price for the selected line ("=3.50"); `adjustment` is then unused."""
 
 
 def parse_adjustment(text: str, currency: str) -> Adjustment | None:
@@ -38,7 +41,8 @@ def parse_adjustment(text: str, currency: str) -> Adjustment | None:
 
 
 class AdjustDialog(TillModal[AdjustResult]):
-    """Up/Down choose the line or the whole sale; type 10% or 2,50 (+ first for a charge)."""
+    """Up/Down choose the line or the whole sale; type 10% or 2,50 (+ first for a charge), or
+    =3,50 for the line's new unit price."""
 
     DEFAULT_CSS = """
     AdjustDialog { align: center middle; }
@@ -50,7 +54,9 @@ class AdjustDialog(TillModal[AdjustResult]):
     """
     HELP = N_(
         "Up/Down: the selected line or the whole sale. Type 10% (percentage) or 2,50 (amount) "
-        "and Enter. Start with + for an extra charge. Empty and Enter removes it."
+        "and Enter. Start with + for an extra charge. Empty and Enter removes it. "
+        "On the selected line, =3,50 sells it at 3,50 a unit (a lower price than the "
+        "catalogue's needs a manager's PIN for a cashier; the catalogue price again restores it)."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         *TillModal.BINDINGS,
@@ -78,6 +84,9 @@ class AdjustDialog(TillModal[AdjustResult]):
                     amount=example
                 )
             )
+            yield Static(
+                _("={amount} sells the selected line at {amount} a unit").format(amount=example)
+            )
             yield Input(id="value")
             yield Static("", id="adjust-message")
 
@@ -96,8 +105,15 @@ class AdjustDialog(TillModal[AdjustResult]):
         target = self.query_one("#target", OptionList)
         highlighted = target.highlighted or 0
         on_line = target.get_option_at_index(highlighted).id == "line"
+        currency = self.till.config.till.currency
         try:
-            adjustment = parse_adjustment(event.value, self.till.config.till.currency)
+            if event.value.strip().startswith("="):
+                if not on_line:
+                    raise AmountError(_("A new price is for the selected line: press Up first."))
+                price = parse_money(event.value.strip()[1:], currency)
+                self.dismiss(AdjustResult(True, None, price))
+                return
+            adjustment = parse_adjustment(event.value, currency)
         except AmountError as error:
             self.app.bell()
             self.query_one("#adjust-message", Static).update(Text(str(error), style="bold red"))

@@ -138,6 +138,8 @@ class HistoryScreen(SaleActions):
         """The filter the list shows (empty: the shift's latest sales)."""
         self._debounce: Timer | None = None
         self._today = date.today()
+        self.training = self.till.services.training.is_on()
+        """In training mode the list shows the register's training sales, and only them."""
 
     def compose(self) -> ComposeResult:
         config = self.till.config.till
@@ -154,7 +156,9 @@ class HistoryScreen(SaleActions):
             table.add_column(label, width=width)
         self.show_header()
         try:
-            self.sales = self.till.services.history.recent(RECENT, shift_id=self.shift_id)
+            self.sales = self.till.services.history.recent(
+                RECENT, shift_id=self.shift_id, training=self.training
+            )
         except StoreError as error:
             self.say(str(error), error=True)
         self.show_sales()
@@ -178,7 +182,10 @@ class HistoryScreen(SaleActions):
             text = _("Sales history · shift {shift}").format(shift=shift)
         else:
             text = _("Sales history · search: {text}").format(text=self.panel.summary())
-        self.query_one("#history-header", Static).update(Text(text))
+        header = Text(text)
+        if self.training:
+            header = Text.assemble((" " + _("TRAINING") + " ", "bold reverse red"), " ", header)
+        self.query_one("#history-header", Static).update(header)
 
     # -- the list ----------------------------------------------------------------------------
 
@@ -313,9 +320,9 @@ class HistoryScreen(SaleActions):
         history = self.till.services.history
         try:
             if sale_filter.is_empty:
-                found = history.recent(RECENT, shift_id=self.shift_id)
+                found = history.recent(RECENT, shift_id=self.shift_id, training=self.training)
             else:
-                found = history.search(sale_filter, FOUND)
+                found = history.search(sale_filter, FOUND, training=self.training)
         except StoreError as error:
             self.app.call_from_thread(self.say, str(error), error=True)
             return

@@ -69,14 +69,30 @@ class LoginScreen(TillScreen[None]):
     @work(thread=True, exclusive=True, group="login", exit_on_error=False)
     def authenticate(self, pin: str) -> None:
         # scrypt takes ~50 ms per staff member: keep it off the UI thread.
+        from till_tui.store.staff import LoginLocked
+
         try:
-            member = self.till.services.staff.authenticate(pin)
+            member = self.till.services.staff.log_in(pin)  # journaled, locked after 5 wrong
             if member is not None:
                 self._warm_up()
+        except LoginLocked as locked:
+            self.app.call_from_thread(self._locked, str(locked), locked.seconds)
+            return
         except StoreError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
         self.app.call_from_thread(self._logged_in, member)
+
+    def _locked(self, message: str, seconds: int) -> None:
+        """Too many wrong PINs: the PIN field stays disabled until the lock ends."""
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        self.say(message, error=True)
+        self.set_timer(seconds, self._unlocked)
+
+    def _unlocked(self) -> None:
+        self._ready_for_pin()
+        self.say(_("Type your PIN."))
 
     def _ready_for_pin(self) -> None:
         pin = self.query_one("#pin", Input)

@@ -96,9 +96,11 @@ class PaymentCustomer(TillScreen[PaymentResult]):
         return max(balances.available - used_from_account(self.tenders, kind), 0)
 
     def show_header(self) -> None:
-        header = Text(
-            _("Payment · sale N° {number}").format(number=self.till.services.sales.next_number())
-        )
+        training = self.till.services.training.is_on()
+        number = self.till.services.sales.next_number(training=training)
+        header = Text(_("Payment · sale N° {number}").format(number=number))
+        if training:
+            header = Text.assemble((" " + _("TRAINING") + " ", "bold reverse red"), " ", header)
         if self.customer is not None:
             header.append(
                 "  ·  " + _("Customer: {name}").format(name=self.customer.name), style="bold"
@@ -106,7 +108,13 @@ class PaymentCustomer(TillScreen[PaymentResult]):
         self.query_one("#payment-header", Static).update(header)
 
     def account_method(self, method: PaymentMethod) -> None:
-        """Prepaid or credit: from the attached customer's account (pick the customer first)."""
+        """Prepaid or credit: from the attached customer's account (pick the customer first).
+        Refused in training mode: no real customer money moves for a practice sale."""
+        if self.till.services.training.is_on():
+            from till_tui.store.training import account_tenders_refused
+
+            self.say_error(account_tenders_refused())
+            return
         if self.customer is None:
             from till_tui.screens.customer_search import CustomerSearch
 

@@ -96,7 +96,11 @@ class ReceiptChoice(TillModal[ReceiptChoiceResult]):
         with Vertical(classes="box"):
             yield Static(
                 Text(
-                    _("Sale N° {number} saved. Total {total}").format(
+                    (
+                        _("Training sale N° {number} saved. Total {total}")
+                        if self.sale.training
+                        else _("Sale N° {number} saved. Total {total}")
+                    ).format(
                         number=self.sale.number,
                         total=format_money(self.sale.totals.total, config.currency, config.locale),
                     ),

@@ -11,15 +11,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
-from till_tui.domain.cart import Adjustment, Cart, CartError
+from till_tui.domain.cart import Cart, CartError
 from till_tui.domain.money import QTY_UNIT, AmountError, format_money, parse_quantity
 from till_tui.domain.product import Product
 from till_tui.domain.tender import Tender
 from till_tui.i18n import N_, _
+from till_tui.scan_message import refusal
 from till_tui.screens.base import HELP_BINDING
 from till_tui.screens.payment import PaymentScreen
 from till_tui.screens.payment_customer import PaymentResult
-from till_tui.screens.sale_customer import SaleCustomer
+from till_tui.screens.sale_adjust import SaleAdjust
 from till_tui.store.errors import StoreError
 from till_tui.widgets.cart_table import CartTable
 from till_tui.widgets.command_line import CommandLine
@@ -30,7 +31,7 @@ from till_tui.widgets.totals import TotalsBar
 QUANTITY_PREFIX = re.compile(r"^\s*(?P<qty>\d+(?:[.,]\d{1,3})?)\s*\*\s*(?P<code>.*)$")
 
 
-class SaleScreen(SaleCustomer):
+class SaleScreen(SaleAdjust):
     """Ring up a sale: scan or type codes, adjust lines, then F10 to pay."""
 
     CSS_PATH = "sale.tcss"
@@ -53,7 +54,8 @@ class SaleScreen(SaleCustomer):
         Binding("f10", "pay", N_("Pay"), id="pay"),
         Binding("ctrl+p", "retry_printing", N_("Print queue"), id="print_queue"),
         Binding("ctrl+o", "no_sale", N_("Drawer"), id="no_sale"),
-        Binding("ctrl+l", "logout", N_("Log out"), id="logout"),
+        Binding("f12", "logout", N_("Lock"), id="logout"),
+        Binding("ctrl+l", "logout", N_("Lock"), show=False, id="logout_ctrl"),
         Binding("escape", "clear", N_("Clear"), show=False, id="clear"),
         Binding("up", "select(-1)", N_("Previous line"), show=False, id="line_up"),
         Binding("down", "select(1)", N_("Next line"), show=False, id="line_down"),
@@ -115,6 +117,7 @@ class SaleScreen(SaleCustomer):
     def _refresh_header(self) -> None:
         session = self.till.session
         assert session is not None
+        training = self.till.services.training.is_on()
         header = Text()
         shop = self.till.config.shop.name
         if shop:
@@ -124,13 +127,17 @@ class SaleScreen(SaleCustomer):
                 register=self.till.services.register,
                 cashier=session.cashier.name,
                 shift=session.shift.number,
-                number=self.till.services.sales.next_number(),
+                number=self.till.services.sales.next_number(training=training),
             )
         )
         status = self.till.status_text
         if status:
             header = Text.assemble((status, "bold reverse red"), " ", header)
-        self.query_one("#sale-header", Static).update(header)
+        if training:  # the whole line turns red (sale.tcss), the word first
+            header = Text.assemble((" " + _("TRAINING") + " ", "bold reverse"), " ", header)
+        line = self.query_one("#sale-header", Static)
+        line.set_class(training, "-training")
+        line.update(header)
 
     def show_status(self) -> None:
         self._refresh_header()
@@ -210,7 +217,12 @@ class SaleScreen(SaleCustomer):
 
     def enter_code(self, text: str, quantity: int = QTY_UNIT) -> bool:
         """Add the product whose code is `text`, or attach the customer whose card it is;
-        False (and the message) if neither has it."""
+        False (and the message) if neither has it, or no barcode could be `text`."""
+        refused = refusal(text)
+        if refused is not None:
+            if refused:
+                self.say(refused, error=True)
+            return False
         prefix = self.till.config.scanner.customer_card_prefix
         product = (
             None if prefix and text.startswith(prefix) else self.till.services.catalog.find(text)
@@ -293,30 +305,11 @@ class SaleScreen(SaleCustomer):
 
         self.app.push_screen(ProductSearch(), chosen)
 
-    def action_adjust(self) -> None:
-        from till_tui.screens.adjust import AdjustDialog, AdjustResult
+    def _selected_line(self) -> int | None:
+        return self.table.selected
 
-        index = self.table.selected
-        line = self.cart.lines[index] if index is not None else None
-
-        def chosen(result: AdjustResult | None) -> None:
-            if result is not None:
-                self.apply_adjustment(result.on_line, result.adjustment)
-
-        self.app.push_screen(AdjustDialog(line, self.cart.adjustment), chosen)
-
-    def apply_adjustment(self, on_line: bool, adjustment: Adjustment | None) -> None:
-        index = self.table.selected
-        try:
-            if on_line and index is not None:
-                cart = self.cart.with_line_adjustment(index, adjustment)
-            else:
-                cart = self.cart.with_basket_adjustment(adjustment)
-        except CartError as error:
-            self.say(str(error), error=True)
-            return
-        self._save(cart)
-        if on_line and index is not None:
+    def _line_changed(self, index: int | None) -> None:
+        if index is not None:
             self.table.show_line(self.cart, index)
         self._refresh_totals()
 
@@ -365,7 +358,12 @@ class SaleScreen(SaleCustomer):
     def action_pay(self) -> None:
         if self.cart.is_empty:
             return
-        self.app.push_screen(PaymentScreen(self.cart, self.tenders), self.paid)
+
+        def pay() -> None:
+            self.app.push_screen(PaymentScreen(self.cart, self.tenders), self.paid)
+
+        # A cashier's discount may have gone above the limit since it was given (lines removed).
+        self.approve_then(pay)
 
     def paid(self, result: PaymentResult | None) -> None:
         """Back from the payment screen: the sale is completed, or the cashier went back."""
@@ -384,11 +382,13 @@ class SaleScreen(SaleCustomer):
         self.cart = self._new_cart()
         self._show_cart()
         self._refresh_header()
-        self.say(
-            _("Sale N° {number} completed. Change: {change}").format(
-                number=sale.number, change=format_money(sale.change, config.currency, config.locale)
-            )
+        done = (
+            _("Training sale N° {number} completed. Change: {change}")
+            if sale.training
+            else _("Sale N° {number} completed. Change: {change}")
         )
+        change = format_money(sale.change, config.currency, config.locale)
+        self.say(done.format(number=sale.number, change=change))
         # After the message above, so a printer or mail error shown by a worker is not hidden.
         if result.receipt == "print":
             self.till.print_receipt(sale)
@@ -444,5 +444,5 @@ class SaleScreen(SaleCustomer):
             self.app.push_screen(ManagerPin(reason), approved)
 
     def action_logout(self) -> None:
-        self.till.end_session()
+        self.till.end_session(log_out=True)
         self.dismiss(None)

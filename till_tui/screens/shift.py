@@ -1,4 +1,5 @@
-"""F9, the shift menu: the X report, cash in / cash out, and closing the shift (Z)."""
+"""F9, the shift menu: the X report, cash in / cash out, closing the shift (Z), and the
+training mode switch."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from till_tui.screens.base import TillModal, TillScreen
 from till_tui.store.errors import StoreError
 from till_tui.store.shifts import ShiftError
 
-MenuChoice = Literal["x", "in", "out", "close"]
+MenuChoice = Literal["x", "in", "out", "close", "training"]
 
 
 class ShiftMenu(TillModal[MenuChoice]):
@@ -31,7 +32,8 @@ class ShiftMenu(TillModal[MenuChoice]):
     HELP = N_(
         "X shows the figures of the shift so far (nothing is closed). I and O record cash put"
         " into or taken out of the drawer, with a reason. Z counts the drawer and closes the"
-        " shift."
+        " shift. T switches training mode on or off (a manager approves): training sales are"
+        " marked TRAINING and kept out of the figures."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         *TillModal.BINDINGS,
@@ -39,10 +41,12 @@ class ShiftMenu(TillModal[MenuChoice]):
         Binding("i", "choose('in')", N_("Cash in"), id="cash_in"),
         Binding("o", "choose('out')", N_("Cash out"), id="cash_out"),
         Binding("z", "choose('close')", N_("Close shift"), id="close"),
+        Binding("t", "choose('training')", N_("Training"), id="training"),
     ]
 
     def compose(self) -> ComposeResult:
         session = self.till.session
+        training = self.till.services.training.is_on()
         with Vertical(classes="box"):
             title = _("Shift")
             if session is not None:
@@ -53,6 +57,12 @@ class ShiftMenu(TillModal[MenuChoice]):
                 ("I", _("Cash in (e.g. float top-up)")),
                 ("O", _("Cash out (e.g. supplier paid)")),
                 ("Z", _("Close the shift (count, Z report)")),
+                (
+                    "T",
+                    _("Training mode off (real sales again)")
+                    if training
+                    else _("Training mode on (practice sales)"),
+                ),
             ):
                 yield Static(Text.assemble((f" {key} ", "reverse bold"), "  ", label))
             yield Static("", id="message")
@@ -201,6 +211,10 @@ def shift_menu(screen: TillScreen[None], *, cart_empty: bool) -> None:
 
             report = till.services.reports.compute(session.shift.id, till.config.payment_methods)
             till.push_screen(CloseShiftScreen(report), closed)
+        elif choice == "training":
+            from till_tui.screens.training import switch_training
+
+            switch_training(screen, cart_empty=cart_empty)
 
     def said(message: str | None) -> None:
         if message:

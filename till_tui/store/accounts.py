@@ -65,6 +65,7 @@ class Accounts(LedgerBook):
         staff: StaffMember,
         shift_id: int | None,
         extra: Callable[[], tuple[PaidInvoice, ...]] | None = None,
+        approved_by: StaffMember | None = None,
     ) -> AccountReceipt:
         if method.kind not in MONEY_IN_KINDS:
             raise AccountError(
@@ -90,6 +91,7 @@ class Accounts(LedgerBook):
                 method=method.code,
                 tendered=paid,
                 change_given=paid - amount,
+                approved_by=approved_by.id if approved_by else None,
             )
             return AccountReceipt(
                 number=number,
@@ -143,9 +145,14 @@ class Accounts(LedgerBook):
         *,
         staff: StaffMember,
         shift_id: int | None,
+        approved_by: StaffMember | None = None,
     ) -> AccountReceipt:
         """Give back `amount` of top-ups by the method that paid them; never more than the
-        prepaid balance, nor than the top-ups taken by that method."""
+        prepaid balance, nor than the top-ups taken by that method. Managers only: a cashier
+        needs a manager's approval (`approved_by`, recorded; `staff` when a manager)."""
+        approver = approved_by or (staff if staff.is_manager else None)
+        if approver is None or not approver.is_manager:
+            raise AccountPermissionError(_("Only a manager can cancel a top-up."))
 
         def by_method() -> tuple[PaidInvoice, ...]:
             net = database.execute_sql(
@@ -163,7 +170,7 @@ class Accounts(LedgerBook):
             return ()
 
         return self._receipt(
-            customer_id, "topup_cancel", amount, method, None, staff, shift_id, by_method
+            customer_id, "topup_cancel", amount, method, None, staff, shift_id, by_method, approver
         )
 
     def settle(

@@ -8,8 +8,9 @@ committed sale survives a power cut.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -91,24 +92,99 @@ def close_database() -> None:
         database.close()
 
 
+BEGIN_ATTEMPTS = 3
+"""How many times BEGIN IMMEDIATE is tried when the database stays busy."""
+BEGIN_BACKOFF_S = 0.05
+"""The pause before the 2nd try of BEGIN IMMEDIATE; it doubles before each later one."""
+
+
+def _sqlite_error(error: BaseException) -> sqlite3.Error | None:
+    """The SQLite error behind `error` (Peewee wraps them). When the failed statement made
+    SQLite roll the transaction back itself (disk full, I/O error), Peewee's own ROLLBACK then
+    fails with "cannot rollback": the error that matters is the one before it."""
+    seen: BaseException | None = error
+    for _depth in range(10):  # a chain of causes is short; never loop on a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, sqlite3.Error) and "cannot rollback" not in str(seen):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _is_busy(error: BaseException) -> bool:
+    cause = _sqlite_error(error)
+    return cause is not None and (
+        (getattr(cause, "sqlite_errorcode", 0) & 0xFF)
+        in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+        or "locked" in str(cause)
+        or "busy" in str(cause)
+    )
+
+
+def store_error(error: BaseException) -> StoreError:
+    """The StoreError a cashier reads for a database error: what happened and what to do."""
+    cause = _sqlite_error(error)
+    code = getattr(cause, "sqlite_errorcode", 0) & 0xFF
+    if _is_busy(error):
+        return StoreError(
+            _("The database is busy (another till or a report is writing). Try again.")
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return StoreError(
+            _(
+                "The disk is full: nothing was saved. Free some disk space or call support, "
+                "then try again."
+            )
+        )
+    if code == sqlite3.SQLITE_READONLY:
+        return StoreError(
+            _(
+                "The database cannot be written (read-only): nothing was saved. Check the "
+                "database file and its folder, or call support."
+            )
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        return StoreError(
+            _(
+                "The disk could not be written: nothing was saved. Check the disk, or call "
+                "support, then try again."
+            )
+        )
+    return StoreError(_("Database error: {error}").format(error=cause or error))
+
+
+def _begin(stack: ExitStack) -> None:
+    """Enter a write transaction on `stack`, taking the write lock up front (BEGIN IMMEDIATE).
+
+    SQLite already waits up to the busy timeout for the lock; if it is still busy after that,
+    BEGIN is tried again, a few times with a short pause: nothing was done yet, so trying
+    again is safe. Inside an open transaction this is a savepoint, which never waits."""
+    for attempt in range(1, BEGIN_ATTEMPTS + 1):
+        try:
+            stack.enter_context(database.atomic("IMMEDIATE"))
+            return
+        except peewee.OperationalError as error:
+            if attempt == BEGIN_ATTEMPTS or not _is_busy(error):
+                raise
+        time.sleep(BEGIN_BACKOFF_S * 2 ** (attempt - 1))
+
+
 @contextmanager
 def transaction() -> Iterator[None]:
     """One write transaction, taking the write lock up front (BEGIN IMMEDIATE).
 
     Taking the lock first means a busy database is waited for at the start, never half-way
-    through a sale; a lock still held after the busy timeout becomes a StoreError.
+    through a sale; a lock still held after the busy timeout and a few more tries of BEGIN
+    becomes a StoreError. Any database error (disk full, read-only file...) rolls everything
+    back and becomes a StoreError whose message says what to do.
     """
     try:
-        with database.atomic("IMMEDIATE"):
+        with ExitStack() as stack:
+            _begin(stack)
             yield
     except peewee.DatabaseError as error:
-        if isinstance(error, peewee.OperationalError) and (
-            "locked" in str(error) or "busy" in str(error)
-        ):
-            raise StoreError(
-                _("The database is busy (another till or a report is writing). Try again.")
-            ) from error
-        raise StoreError(_("Database error: {error}").format(error=error)) from error
+        raise store_error(error) from error
 
 
 def in_transaction(work: Callable[[], T]) -> T:

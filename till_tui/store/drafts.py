@@ -55,7 +55,7 @@ class Drafts:
             self.clear()
             return
         stamp = Draft.updated_at.db_value(now())
-        with database.atomic():
+        with transaction():  # a full disk or a read-only file: a StoreError that says so
             database.execute_sql(
                 _SAVE_SQL, (self.register, staff_id, stamp, _payload(cart, tenders))
             )
@@ -71,7 +71,8 @@ class Drafts:
         return _tenders(row.payload) if row else ()
 
     def clear(self) -> None:
-        Draft.delete().where(Draft.register == self.register).execute()
+        with transaction():
+            Draft.delete().where(Draft.register == self.register).execute()
 
     def park(self, cart: Cart, staff_id: int | None, tenders: Sequence[Tender] = ()) -> int:
         """Put the sale (and its tenders) aside; the till starts an empty one. Returns its id."""

@@ -4,6 +4,7 @@ payments (one row per payment), as CSV.
 Sales are stamped in UTC; a period is a range of local dates (the till's time zone), turned
 into UTC bounds before the query so the sale index on `created_at` can be used. Rows are
 streamed from the database cursor to the file: a year of payments is never held in memory.
+Training sales (store/training.py) are never exported.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ FROM sale AS s
 JOIN staff AS st ON st.id = s.staff_id
 LEFT JOIN customer AS c ON c.id = s.customer_id
 LEFT JOIN sale AS o ON o.id = s.refund_of
-WHERE s.created_at >= ? AND s.created_at < ?{filters}
+WHERE s.created_at >= ? AND s.created_at < ? AND s.training = 0{filters}
 ORDER BY s.created_at, s.register, s.number
 """
 
@@ -70,7 +71,7 @@ FROM sale AS s
 JOIN payment AS p ON p.sale_id = s.id
 JOIN staff AS st ON st.id = s.staff_id
 LEFT JOIN customer AS c ON c.id = s.customer_id
-WHERE s.created_at >= ? AND s.created_at < ?{filters}
+WHERE s.created_at >= ? AND s.created_at < ? AND s.training = 0{filters}
 ORDER BY s.created_at, s.register, s.number, p.position
 """
 
@@ -173,7 +174,7 @@ def methods_in_data() -> list[str]:
 
 def registers_in_data() -> list[str]:
     """Every register that has sales, sorted."""
-    return _codes("SELECT DISTINCT register FROM sale ORDER BY register")
+    return _codes("SELECT DISTINCT register FROM sale WHERE training = 0 ORDER BY register")
 
 
 def _codes(sql: str) -> list[str]:

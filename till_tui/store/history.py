@@ -14,6 +14,9 @@ item or method a few hundred sales, never a year of them.
 Dates and hours are the shop's local time (the machine's time zone); sales are stamped in
 UTC (ISO 8601 text), so a date range becomes UTC bounds on `created_at` and an hour window a
 condition on SQLite's `'localtime'` of it.
+
+Training sales (store/training.py) are left out; in training mode the register's training
+sales are listed instead, never mixed with the real ones.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from till_tui.store.db import database
 from till_tui.store.errors import StoreError
 from till_tui.store.exports import utc_bounds
 from till_tui.store.models import Sale
+from till_tui.store.training import real_register, training_register
 
 ALL_REGISTERS = "*"
 """`SaleFilter.register` for the sales of every register."""
@@ -192,15 +196,21 @@ class History:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def recent(self, limit: int = 20, shift_id: int | None = None) -> list[SaleSummary]:
-        """The latest sales of this register (of one shift, if given), newest first."""
-        sql, params = self._recent_ids(limit, shift_id)
+    def recent(
+        self, limit: int = 20, shift_id: int | None = None, *, training: bool = False
+    ) -> list[SaleSummary]:
+        """The latest sales of this register (of one shift, if given), newest first;
+        `training`: its training sales instead (never mixed with the real ones)."""
+        sql, params = self._recent_ids(limit, shift_id, training)
         return self._summaries(sql, params)
 
-    def search(self, sale_filter: SaleFilter, limit: int = 100) -> list[SaleSummary]:
+    def search(
+        self, sale_filter: SaleFilter, limit: int = 100, *, training: bool = False
+    ) -> list[SaleSummary]:
         """The sales that match every given field of `sale_filter`, newest first, at most
-        `limit`. Raises StoreError (the database)."""
-        built = self._ids(sale_filter, limit)
+        `limit`; `training`: this register's training sales instead (whatever register the
+        filter names). Raises StoreError (the database)."""
+        built = self._ids(sale_filter, limit, training)
         if built is None:
             return []
         return self._summaries(*built)
@@ -217,10 +227,14 @@ class History:
 
     # -- SQL ---------------------------------------------------------------------------------
 
-    def _recent_ids(self, limit: int, shift_id: int | None) -> tuple[str, list[Any]]:
+    def _recent_ids(
+        self, limit: int, shift_id: int | None, training: bool = False
+    ) -> tuple[str, list[Any]]:
         if shift_id is not None:
-            return "SELECT s.id FROM sale AS s WHERE s.shift_id = ?" + _ORDER, [shift_id, limit]
-        return "SELECT s.id FROM sale AS s WHERE s.register = ?" + _ORDER, [self.register, limit]
+            sql = "SELECT s.id FROM sale AS s WHERE s.shift_id = ? AND s.training = ?"
+            return sql + _ORDER, [shift_id, int(training), limit]
+        register = training_register(self.register) if training else self.register
+        return "SELECT s.id FROM sale AS s WHERE s.register = ?" + _ORDER, [register, limit]
 
     def _summaries(self, ids_sql: str, params: list[Any]) -> list[SaleSummary]:
         try:
@@ -231,7 +245,7 @@ class History:
             SaleSummary(
                 id=sale_id,
                 number=number,
-                register=register,
+                register=real_register(register),
                 created_at=datetime.fromisoformat(created),
                 cashier=cashier,
                 customer=customer,
@@ -250,11 +264,13 @@ class History:
         ).fetchall()
         return "; ".join(row[-1] for row in rows)
 
-    def _ids(self, sale_filter: SaleFilter, limit: int) -> tuple[str, list[Any]] | None:
+    def _ids(
+        self, sale_filter: SaleFilter, limit: int, training: bool = False
+    ) -> tuple[str, list[Any]] | None:
         """The SELECT of the matching sale ids (newest first, at most `limit`) and its
         parameters; None when nothing can match (e.g. no such customer)."""
         try:
-            query = self._query(sale_filter)
+            query = self._query(sale_filter, training)
             if query is None:
                 return None
             return self._ids_sql(query, limit)
@@ -263,9 +279,13 @@ class History:
         except (peewee.DatabaseError, sqlite3.Error) as error:
             raise StoreError(_("Database error: {error}").format(error=error)) from error
 
-    def _query(self, f: SaleFilter) -> _Query | None:
+    def _query(self, f: SaleFilter, training: bool = False) -> _Query | None:
         register = f.register.strip() if f.register else ""
-        if register == ALL_REGISTERS:
+        if training:
+            query = _Query(registers=[training_register(self.register)])
+        elif real_register(register) != register:
+            return None  # training sales are only listed in training mode
+        elif register == ALL_REGISTERS:
             query = _Query(registers=None)
         elif register and register != self.register:  # "r2" is register R2
             known = [r for r in self._registers() if r.casefold() == register.casefold()]
@@ -316,7 +336,7 @@ class History:
             params += part.check_params
         if driver is not None:
             # From the driver's sales by rowid; `+` keeps SQLite off the register's index.
-            only, register_params = "", []
+            only, register_params = " AND +s.training = 0", []
             if query.registers is not None:
                 only = f" AND +s.register IN ({_marks(query.registers)})"
                 register_params = query.registers
@@ -373,7 +393,9 @@ class History:
         return total
 
     def _registers(self) -> list[str]:
-        return [row[0] for row in database.execute_sql(_REGISTERS_SQL).fetchall()]
+        """Every register with sales (not the codes training sales are stored under)."""
+        rows = database.execute_sql(_REGISTERS_SQL).fetchall()
+        return [row[0] for row in rows if real_register(row[0]) == row[0]]
 
     # -- filters -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -124,3 +125,78 @@ def verify_file(path: Path) -> list[ChainCheck]:
 
     with read_only(path):
         return [verify_chain(register) for register in registers()]
+
+
+_EXPORT_SQL = (
+    "SELECT j.register, j.seq, j.created_at, j.staff_id, COALESCE(s.name, ''), j.kind,"
+    " j.payload, j.prev_hash, j.hash FROM journal AS j LEFT JOIN staff AS s ON s.id = j.staff_id"
+    " WHERE j.created_at >= ? AND j.created_at < ? AND (? IS NULL OR j.register = ?)"
+    " ORDER BY j.register, j.seq"
+)
+
+
+def export_lines(start: datetime, end: datetime, register: str | None = None) -> Iterator[str]:
+    """The journal rows stamped in [start, end) (UTC), one JSON object per line, in chain
+    order per register. Each line carries what its hash covers, exactly as hashed (`created_at`
+    as stored, `payload` as the canonical string), so an auditor can recompute every hash:
+    SHA-256 of the canonical JSON array [prev_hash, register, seq, created_at, staff_id, kind,
+    payload]; `data` is the payload decoded, for reading."""
+    bounds = (Journal.created_at.db_value(start), Journal.created_at.db_value(end))
+    for (
+        register_,
+        seq,
+        stamp,
+        staff_id,
+        staff_name,
+        kind,
+        payload,
+        prev_hash,
+        hash_,
+    ) in database.execute_sql(_EXPORT_SQL, (*bounds, register, register)):
+        yield canonical(
+            {
+                "register": register_,
+                "seq": seq,
+                "created_at": stamp,
+                "staff_id": staff_id,
+                "staff": staff_name,
+                "kind": kind,
+                "payload": payload,
+                "data": json.loads(payload),
+                "prev_hash": prev_hash,
+                "hash": hash_,
+            }
+        )
+
+
+_LAST_CONFIG_SQL = (
+    "SELECT payload FROM journal WHERE register = ? AND kind = 'config' ORDER BY seq DESC LIMIT 1"
+)
+
+
+def record_config(register: str, settings: dict[str, Any]) -> list[str] | None:
+    """Journal the till's settings ("config") when they differ from the last ones recorded
+    for `register`. Returns the keys that changed ("till.locale", every key the first time),
+    or None when nothing changed (nothing written)."""
+    from till_tui.store.db import transaction
+
+    settings = json.loads(canonical(settings))
+    with transaction():
+        row = database.execute_sql(_LAST_CONFIG_SQL, (register,)).fetchone()
+        previous = json.loads(row[0]).get("settings", {}) if row else {}
+        new, old = _flatten(settings), _flatten(previous)
+        changed = sorted(key for key in new.keys() | old.keys() if new.get(key) != old.get(key))
+        if not changed:
+            return None
+        append(register, "config", None, {"settings": settings, "changed": changed})
+    return changed
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[prefix + key] = value
+    return flat

@@ -151,21 +151,19 @@ class LedgerBook:
             staff=staff.id,
             **fields,
         )
-        journal.append(
-            self.register,
-            kind,
-            staff.id,
-            {
-                "customer": customer_id,
-                "entry": entry.id,
-                "amount": amount,
-                "receipt": fields.get("receipt_number"),
-                "sale": fields.get("sale"),
-                "method": fields.get("method"),
-                "tendered": fields.get("tendered", 0),
-                "change": fields.get("change_given", 0),
-                "prepaid": after.prepaid,
-                "unpaid": after.unpaid,
-            },
-        )
+        payload = {
+            "customer": customer_id,
+            "entry": entry.id,
+            "amount": amount,
+            "receipt": fields.get("receipt_number"),
+            "sale": fields.get("sale"),
+            "method": fields.get("method"),
+            "tendered": fields.get("tendered", 0),
+            "change": fields.get("change_given", 0),
+            "prepaid": after.prepaid,
+            "unpaid": after.unpaid,
+        }
+        if fields.get("approved_by") is not None:  # a manager approved (a cancelled top-up)
+            payload["approved_by"] = fields["approved_by"]
+        journal.append(self.register, kind, staff.id, payload)
         return entry, after

@@ -86,6 +86,10 @@ class Sale(BaseModel):
     refund_of = peewee.ForeignKeyField("self", column_name="refund_of", null=True)
     """The sale this one refunds (a refund's money is negative); None for a sale."""
     approved_by = peewee.ForeignKeyField(Staff, column_name="approved_by", null=True)
+    """A refund: the manager who approved it; a sale: the manager who approved its basket
+    discount above the cashier's limit (see migrations/m0005_approvals.py)."""
+    training = peewee.BooleanField(default=False)
+    """A sale made in training mode (its number is in the training sequence: m0006)."""
 
 
 class SaleLine(BaseModel):
@@ -104,6 +108,14 @@ class SaleLine(BaseModel):
     total = peewee.BigIntegerField()
     origin_line = peewee.ForeignKeyField("self", column_name="origin_line", null=True)
     """For a refund's line: the line of the original sale it gives back."""
+    discount_approved_by = peewee.ForeignKeyField(
+        Staff, column_name="discount_approved_by", null=True
+    )
+    """The manager who approved the line's discount above the cashier's limit."""
+    list_price = peewee.BigIntegerField(null=True)
+    """The catalogue price, when the line was sold at a unit price changed at the till."""
+    price_approved_by = peewee.ForeignKeyField(Staff, column_name="price_approved_by", null=True)
+    """The manager who approved a unit price below the catalogue price."""
 
 
 class SaleVat(BaseModel):
@@ -189,6 +201,8 @@ class LedgerEntry(BaseModel):
     change_given = peewee.BigIntegerField(default=0)
     reference = peewee.TextField(default="")
     due_date = peewee.TextField(null=True)
+    approved_by = peewee.ForeignKeyField(Staff, column_name="approved_by", null=True)
+    """The manager who approved the movement (a cancelled top-up)."""
 
 
 class SaleBalance(BaseModel):
@@ -278,6 +292,16 @@ class CashMovement(BaseModel):
     reason = peewee.TextField()
 
 
+class RegisterMode(BaseModel):
+    """Whether a register is in training mode (see migrations/m0006_training.py)."""
+
+    register = peewee.TextField(primary_key=True)
+    training = peewee.BooleanField(default=False)
+    changed_at = UtcDateTimeField(default=now)
+    changed_by = peewee.ForeignKeyField(Staff, column_name="changed_by")
+    approved_by = peewee.ForeignKeyField(Staff, column_name="approved_by")
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Product,
     Staff,
@@ -298,4 +322,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ShiftClose,
     ShiftCount,
     CashMovement,
+    RegisterMode,
 )

@@ -39,12 +39,14 @@ from till_tui.store.db import database
 from till_tui.store.ledger_book import AccountError, run_in_transaction
 from till_tui.store.models import Payment, Sale, SaleLine, SaleVat
 from till_tui.store.sales import Sales, record_balances
+from till_tui.store.training import Training
 
 __all__ = ["RefundError", "RefundPermissionError", "Refunds"]
 
 _SALE_SQL = (
     "SELECT s.number, s.register, s.created_at, st.name, s.refund_of, s.customer_id,"
-    " s.basket_rule FROM sale AS s JOIN staff AS st ON st.id = s.staff_id WHERE s.id = ?"
+    " s.basket_rule, s.training FROM sale AS s JOIN staff AS st ON st.id = s.staff_id"
+    " WHERE s.id = ?"
 )
 _LINES_SQL = (
     "SELECT l.id, l.position, l.product_id, l.code, l.name, l.unit_price, l.vat_rate,"
@@ -92,11 +94,20 @@ class Refunds:
 
     def refundable(self, sale_id: int) -> Refundable:
         """Sale `sale_id` with what is left to refund of its lines and tenders, and its
-        customer's balances now. Raises RefundError for no such sale, or a refund."""
+        customer's balances now. Raises RefundError for no such sale, a refund, a training
+        sale, or while the register is in training mode."""
         row = database.execute_sql(_SALE_SQL, (sale_id,)).fetchone()
         if row is None:
             raise RefundError(_("No sale {id}.").format(id=sale_id))
-        number, register, created, cashier, refund_of, customer_id, basket_rule = row
+        number, register, created, cashier, refund_of, customer_id, basket_rule, training = row
+        if training:
+            raise RefundError(
+                _("Sale N° {number} is a training sale: it cannot be refunded.").format(
+                    number=number
+                )
+            )
+        if Training(self.register).is_on():
+            raise RefundError(_("No refund in training mode: switch it off first (F9)."))
         if refund_of is not None:
             raise RefundError(
                 _("Sale N° {number} is a refund: it cannot be refunded.").format(number=number)

@@ -1,6 +1,7 @@
 """Shift reports: a shift's facts read with a few SQL sums, turned into an X or Z report by
 domain/shift_report.py (one computation for both). A closed shift's Z is read back exactly as
-it was stored when the shift closed."""
+it was stored when the shift closed. Training sales (store/training.py) are left out of every
+figure, so they never reach a Z or the grand total."""
 
 from __future__ import annotations
 
@@ -29,16 +30,18 @@ _SHIFT_SQL = (
 )
 _SALES_SQL = (
     "SELECT refund_of IS NOT NULL, COUNT(*), COALESCE(SUM(total), 0),"
-    " COALESCE(SUM(discount_total), 0) FROM sale WHERE shift_id = ? GROUP BY 1"
+    " COALESCE(SUM(discount_total), 0) FROM sale WHERE shift_id = ? AND training = 0"
+    " GROUP BY 1"
 )
 _VAT_SQL = (
     "SELECT v.rate, SUM(v.base), SUM(v.vat), SUM(v.total) FROM sale_vat AS v"
-    " JOIN sale AS s ON s.id = v.sale_id WHERE s.shift_id = ? GROUP BY v.rate ORDER BY v.rate"
+    " JOIN sale AS s ON s.id = v.sale_id WHERE s.shift_id = ? AND s.training = 0"
+    " GROUP BY v.rate ORDER BY v.rate"
 )
 _PAYMENTS_SQL = (
     "SELECT p.method, p.kind, MAX(p.label), s.refund_of IS NOT NULL, COUNT(*), SUM(p.amount),"
     " SUM(p.tendered), SUM(p.change_given) FROM payment AS p JOIN sale AS s ON s.id = p.sale_id"
-    " WHERE s.shift_id = ? GROUP BY p.method, p.kind, 4 ORDER BY MIN(p.id)"
+    " WHERE s.shift_id = ? AND s.training = 0 GROUP BY p.method, p.kind, 4 ORDER BY MIN(p.id)"
 )
 _LEDGER_SQL = (
     "SELECT kind, COALESCE(method, ''), COUNT(*), SUM(amount), SUM(tendered), SUM(change_given)"
@@ -50,7 +53,7 @@ _MOVES_SQL = (
 )
 _CASHIERS_SQL = (
     "SELECT name FROM staff WHERE id IN ("
-    " SELECT staff_id FROM sale WHERE shift_id = ?1"
+    " SELECT staff_id FROM sale WHERE shift_id = ?1 AND training = 0"
     " UNION SELECT staff_id FROM ledger_entry WHERE shift_id = ?1"
     " UNION SELECT staff_id FROM cash_movement WHERE shift_id = ?1"
     " UNION SELECT opened_by FROM shift WHERE id = ?1) ORDER BY name"

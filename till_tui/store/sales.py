@@ -9,16 +9,22 @@ spent the money meanwhile, nothing of the sale is written and the cashier is tol
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import timedelta
 
-from till_tui.domain.cart import Adjustment, Cart, CartLine
+from till_tui.config import DEFAULT_CASHIER_MAX_DISCOUNT
+from till_tui.domain.cart import Cart, CartLine
 from till_tui.domain.customer import Customer
 from till_tui.domain.ledger import Balances
 from till_tui.domain.sale import CompletedSale
 from till_tui.domain.staff import StaffMember
-from till_tui.domain.tender import Tender, TenderError, check_last4, payment_state
+from till_tui.domain.tender import (
+    ACCOUNT_KINDS,
+    Tender,
+    TenderError,
+    check_last4,
+    payment_state,
+)
 from till_tui.i18n import _
 from till_tui.store import journal
 from till_tui.store.db import database
@@ -33,17 +39,32 @@ from till_tui.store.models import (
     SaleVat,
     now,
 )
+from till_tui.store.sale_approvals import (
+    ApprovalMissing,
+    Approvers,
+    approvers_of,
+    journal_entry,
+    read_rule,
+    stored_rule,
+)
+from till_tui.store.training import (
+    Training,
+    account_tenders_refused,
+    real_register,
+    training_register,
+)
 
 _SALE_SQL = (
     "SELECT s.number, s.register, s.created_at, st.name, s.basket_rule, s.note, s.customer_id,"
     " o.number, COALESCE(ap.name, ''), s.subtotal, s.basket_adjustment, s.discount_total,"
-    " s.total FROM sale AS s JOIN staff AS st ON st.id = s.staff_id"
+    " s.total, s.approved_by, s.training FROM sale AS s JOIN staff AS st ON st.id = s.staff_id"
     " LEFT JOIN sale AS o ON o.id = s.refund_of LEFT JOIN staff AS ap ON ap.id = s.approved_by"
     " WHERE s.id = ?"
 )
 _LINES_SQL = (
     "SELECT product_id, code, name, unit_price, vat_rate, quantity, adjustment,"
-    " adjustment_amount, basket_share, total FROM sale_line WHERE sale_id = ? ORDER BY position"
+    " adjustment_amount, basket_share, total, discount_approved_by, list_price,"
+    " price_approved_by FROM sale_line WHERE sale_id = ? ORDER BY position"
 )
 _VAT_SQL = "SELECT rate, base, vat, total FROM sale_vat WHERE sale_id = ? ORDER BY rate"
 _FIND_SQL = (
@@ -63,6 +84,11 @@ _PAYMENTS_SQL = (
 
 class SaleError(ValueError):
     """A sale the store refuses to write; the message is for the cashier."""
+
+
+class SalePermissionError(SaleError, PermissionError):
+    """A discount above the cashier's limit, or a price below the catalogue price, that no
+    manager approved."""
 
 
 def _check(cart: Cart, tenders: Sequence[Tender]) -> None:
@@ -94,13 +120,19 @@ def _check(cart: Cart, tenders: Sequence[Tender]) -> None:
 class Sales:
     """Sales of one register."""
 
-    def __init__(self, register: str) -> None:
+    def __init__(
+        self, register: str, *, cashier_max_discount: int = DEFAULT_CASHIER_MAX_DISCOUNT
+    ) -> None:
         self.register = register
+        self.cashier_max_discount = cashier_max_discount
+        """Percent of what it applies to: a bigger discount needs a manager's approval."""
 
-    def next_number(self) -> int:
-        """The number the next sale will get (gap-free per register)."""
+    def next_number(self, *, training: bool = False) -> int:
+        """The number the next sale will get (gap-free per register); `training`: the next
+        training sale's, in the training sequence."""
+        register = training_register(self.register) if training else self.register
         row = database.execute_sql(
-            "SELECT COALESCE(MAX(number), 0) + 1 FROM sale WHERE register = ?", (self.register,)
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM sale WHERE register = ?", (register,)
         ).fetchone()
         return int(row[0])
 
@@ -109,18 +141,28 @@ class Sales:
     ) -> CompletedSale:
         """Write the sale and everything that belongs to it in one transaction.
 
-        Raises SaleError (a rule broken: nothing written) or StoreError (the database)."""
+        A discount above `cashier_max_discount` % or a unit price below the catalogue price
+        needs a manager: the one the cart names (`approved_by`), else `staff` if a manager.
+
+        Raises SaleError (a rule broken: nothing written; SalePermissionError for a missing
+        approval) or StoreError (the database)."""
         _check(cart, tenders)
         totals = cart.totals()
 
         def work() -> tuple[Sale, Customer | None, Balances | None]:
-            sale = self._write(cart, tenders, staff, shift_id)
+            approvers = approvers_of(cart, staff, self.cashier_max_discount)
+            training = Training(self.register).is_on()  # decided inside the transaction
+            if training and any(t.kind in ACCOUNT_KINDS for t in tenders):
+                raise SaleError(account_tenders_refused())
+            sale = self._write(cart, tenders, staff, shift_id, approvers, training=training)
             customer = balances = None
             if cart.customer_id is not None:
                 customer, balances = self._account_entries(
                     sale, cart.customer_id, tenders, staff, shift_id
                 )
-            journal.append(self.register, "sale", staff.id, _journal_payload(sale, cart, tenders))
+            payload = _journal_payload(sale, cart, tenders, approvers)
+            kind = "training_sale" if training else "sale"
+            journal.append(self.register, kind, staff.id, payload)
             Draft.delete().where(Draft.register == self.register).execute()
             return sale, customer, balances
 
@@ -128,6 +170,8 @@ class Sales:
             sale, customer, balances = run_in_transaction(work)
         except AccountError as error:  # e.g. the balance was spent by another till meanwhile
             raise SaleError(str(error)) from None
+        except ApprovalMissing as error:
+            raise SalePermissionError(str(error)) from None
         return CompletedSale(
             id=sale.id,
             number=sale.number,
@@ -139,48 +183,59 @@ class Sales:
             tenders=tuple(tenders),
             customer=customer,
             balances=balances,
+            training=bool(sale.training),
         )
 
     def _write(
-        self, cart: Cart, tenders: Sequence[Tender], staff: StaffMember, shift_id: int
+        self,
+        cart: Cart,
+        tenders: Sequence[Tender],
+        staff: StaffMember,
+        shift_id: int,
+        approvers: Approvers,
+        *,
+        training: bool = False,
     ) -> Sale:
-        """Insert the sale, its lines, VAT rows and payments. Inside the sale's transaction."""
+        """Insert the sale, its lines, VAT rows and payments. Inside the sale's transaction.
+        A training sale is numbered and stored under the register's training code."""
         totals = cart.totals()
         sale = Sale.create(
-            register=self.register,
-            number=self.next_number(),
+            register=training_register(self.register) if training else self.register,
+            number=self.next_number(training=training),
+            training=training,
             shift=shift_id,
             staff=staff.id,
             subtotal=totals.subtotal,
             basket_adjustment=totals.basket_adjustment,
-            basket_rule=json.dumps(cart.adjustment.to_dict()) if cart.adjustment else None,
+            basket_rule=stored_rule(cart.adjustment),
             discount_total=totals.discount_total,
             total=totals.total,
             vat_total=totals.vat_total,
             note=cart.note,
             customer=cart.customer_id,
+            approved_by=approvers.get(("discount", None)),
         )
         SaleLine.insert_many(
             [
                 {
                     "sale": sale.id,
-                    "position": position,
+                    "position": index + 1,
                     "product": line.product_id or None,
                     "code": line.code,
                     "name": line.name,
                     "unit_price": line.unit_price,
                     "quantity": line.quantity,
                     "vat_rate": line.vat_rate,
-                    "adjustment": (
-                        json.dumps(line.adjustment.to_dict()) if line.adjustment else None
-                    ),
+                    "adjustment": stored_rule(line.adjustment),
                     "adjustment_amount": line.adjustment_amount,
                     "basket_share": share,
                     "total": amount,
+                    "discount_approved_by": approvers.get(("discount", index)),
+                    "list_price": line.list_price,
+                    "price_approved_by": approvers.get(("price", index)),
                 }
-                for position, (line, share, amount) in enumerate(
-                    zip(cart.lines, totals.basket_shares, totals.line_totals, strict=True),
-                    start=1,
+                for index, (line, share, amount) in enumerate(
+                    zip(cart.lines, totals.basket_shares, totals.line_totals, strict=True)
                 )
             ]
         ).execute()
@@ -260,24 +315,28 @@ class Sales:
         if row is None:
             raise SaleError(_("No sale {id}.").format(id=sale_id))
         number, register, created, cashier, basket_rule, note, customer_id = row[:7]
-        refund_of, approved_by, subtotal, basket_adjustment, discount_total, total = row[7:]
+        refund_of, approved_by, subtotal, basket_adjustment, discount_total, total = row[7:13]
+        training = bool(row[14])
         created_at = Sale.created_at.python_value(created)
         rows = database.execute_sql(_LINES_SQL, (sale_id,)).fetchall()
         lines = tuple(
             CartLine(
-                product_id=product_id or 0,
-                code=code,
-                name=name,
-                unit_price=unit_price,
-                vat_rate=vat_rate,
-                quantity=quantity,
-                adjustment=Adjustment.from_dict(json.loads(rule)) if rule else None,
+                product_id=r[0] or 0,
+                code=r[1],
+                name=r[2],
+                unit_price=r[3],
+                vat_rate=r[4],
+                quantity=r[5],
+                adjustment=read_rule(r[6], r[10]),
+                list_price=r[11],
+                price_approved_by=r[12],
             )
-            for product_id, code, name, unit_price, vat_rate, quantity, rule, *_amounts in rows
+            for r in rows
         )
         cart = Cart(
             lines=lines,
-            adjustment=Adjustment.from_dict(json.loads(basket_rule)) if basket_rule else None,
+            # A refund's approver approved the refund, not a discount.
+            adjustment=read_rule(basket_rule, None if refund_of is not None else row[13]),
             note=note,
             customer_id=customer_id,
         )
@@ -323,7 +382,7 @@ class Sales:
         return CompletedSale(
             id=sale_id,
             number=number,
-            register=register,
+            register=real_register(register) if training else register,
             created_at=created_at,
             cashier=cashier,
             cart=cart,
@@ -333,8 +392,9 @@ class Sales:
             balances=balances,
             copies=self.copies(sale_id),
             refund_of=refund_of,
-            approved_by=approved_by,
+            approved_by=approved_by if refund_of is not None else "",  # a sale's: on its cart
             line_adjustments=line_adjustments,
+            training=training,
         )
 
     def by_number(self, number: int, register: str | None = None) -> CompletedSale:
@@ -407,9 +467,11 @@ def record_balances(accounts: LedgerBook, customer_id: int, sale_id: int) -> Bal
     return balances
 
 
-def _journal_payload(sale: Sale, cart: Cart, tenders: Sequence[Tender]) -> dict[str, object]:
+def _journal_payload(
+    sale: Sale, cart: Cart, tenders: Sequence[Tender], approvers: Approvers
+) -> dict[str, object]:
     totals = cart.totals()
-    return {
+    payload: dict[str, object] = {
         "number": sale.number,
         "total": totals.total,
         "vat": [[v.rate, v.base, v.vat, v.total] for v in totals.vat],
@@ -422,3 +484,6 @@ def _journal_payload(sale: Sale, cart: Cart, tenders: Sequence[Tender]) -> dict[
         ],
         "customer": cart.customer_id,
     }
+    if approvers:
+        payload["approvals"] = journal_entry(approvers)
+    return payload

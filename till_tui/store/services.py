@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from till_tui.config import Config
+from till_tui.config import DEFAULT_CASHIER_MAX_DISCOUNT, Config
 from till_tui.store.db import open_database
 
 if TYPE_CHECKING:
@@ -25,19 +25,24 @@ if TYPE_CHECKING:
     from till_tui.store.sales import Sales
     from till_tui.store.shifts import Shifts
     from till_tui.store.staff import StaffDirectory
+    from till_tui.store.training import Training
 
 
 class Services:
     """Everything the till does to its data, for one register."""
 
-    def __init__(self, register: str) -> None:
+    def __init__(
+        self, register: str, *, cashier_max_discount: int = DEFAULT_CASHIER_MAX_DISCOUNT
+    ) -> None:
         self.register = register
+        self.cashier_max_discount = cashier_max_discount
+        """Percent: the largest discount a cashier completes a sale with, unapproved."""
 
     @classmethod
     def open(cls, config: Config) -> Services:
         """Open (and migrate) the configured database and build the services on it."""
         open_database(config.store.database, config.base_dir)
-        return cls(config.till.register)
+        return cls(config.till.register, cashier_max_discount=config.till.cashier_max_discount)
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -49,7 +54,7 @@ class Services:
     def staff(self) -> StaffDirectory:
         from till_tui.store.staff import StaffDirectory
 
-        return StaffDirectory()
+        return StaffDirectory(self.register)
 
     @cached_property
     def shifts(self) -> Shifts:
@@ -61,7 +66,7 @@ class Services:
     def sales(self) -> Sales:
         from till_tui.store.sales import Sales
 
-        return Sales(self.register)
+        return Sales(self.register, cashier_max_discount=self.cashier_max_discount)
 
     @cached_property
     def refunds(self) -> Refunds:
@@ -110,3 +115,9 @@ class Services:
         from till_tui.store.reports import Reports
 
         return Reports(self.register)
+
+    @cached_property
+    def training(self) -> Training:
+        from till_tui.store.training import Training
+
+        return Training(self.register)

@@ -1,22 +1,43 @@
-"""Staff: adding members and checking PINs. PINs are stored as salted scrypt hashes only."""
+"""Staff: adding members and checking PINs. PINs are stored as salted scrypt hashes only.
+
+Logging in is journaled on the register's chain: each login, each wrong PIN, each logout.
+Five wrong PINs in a row lock the login of the register for a minute (the lock is journaled
+too, so restarting the till does not lift it).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from till_tui.domain.staff import ROLES, Role, StaffMember
 from till_tui.i18n import _
-from till_tui.store.db import transaction
-from till_tui.store.models import Staff
+from till_tui.store import journal
+from till_tui.store.db import database, transaction
+from till_tui.store.models import Journal, Staff, now
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 PIN_LENGTHS = range(4, 9)
+LOCK_AFTER = 5
+"""Wrong PINs in a row that lock the login."""
+LOCK_SECONDS = 60
+"""How long the login stays locked."""
 
 
 class StaffError(ValueError):
     """A refused staff change; the message says why."""
+
+
+class LoginLocked(StaffError):
+    """Too many wrong PINs: the login is locked for `seconds` more."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            _("Too many wrong PINs: the login is locked for {seconds} s.").format(seconds=seconds)
+        )
+        self.seconds = seconds
 
 
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
@@ -43,8 +64,17 @@ def _member(row: Staff) -> StaffMember:
     return StaffMember(id=row.id, name=row.name, role=role)
 
 
+_LOGINS_SQL = (
+    "SELECT kind, created_at FROM journal WHERE register = ?"
+    " AND kind IN ('login', 'login_failed', 'login_locked') ORDER BY seq DESC LIMIT ?"
+)
+
+
 class StaffDirectory:
-    """Who may use the till."""
+    """Who may use the till (of register `register`, whose journal records the logins)."""
+
+    def __init__(self, register: str = "") -> None:
+        self.register = register
 
     def add(self, name: str, pin: str, role: str) -> StaffMember:
         """Add a member; the PIN is 4 to 8 digits and not already someone else's."""
@@ -74,3 +104,56 @@ class StaffDirectory:
 
     def count(self) -> int:
         return int(Staff.select().where(Staff.active == True).count())  # noqa: E712
+
+    # -- at the login screen ------------------------------------------------------------------
+
+    def locked_for(self) -> int:
+        """Seconds the login stays locked (0: not locked)."""
+        last = database.execute_sql(_LOGINS_SQL, (self.register, 1)).fetchone()
+        if last is None or last[0] != "login_locked":
+            return 0
+        until = Journal.created_at.python_value(last[1]) + timedelta(seconds=LOCK_SECONDS)
+        left = (until - now()).total_seconds()
+        return max(int(left + 0.999), 0)
+
+    def log_in(self, pin: str) -> StaffMember | None:
+        """The member whose PIN this is (journaled "login"), or None (journaled
+        "login_failed"). The fifth wrong PIN in a row locks the login (journaled
+        "login_locked") and raises LoginLocked, as does any try while it is locked."""
+        left = self.locked_for()
+        if left:
+            raise LoginLocked(left)
+        member = self.authenticate(pin)
+        with transaction():
+            if member is not None:
+                journal.append(self.register, "login", member.id, {"staff": member.name})
+                return member
+            failures = self._failures_in_a_row() + 1
+            journal.append(self.register, "login_failed", None, {"in_a_row": failures})
+            if failures >= LOCK_AFTER:
+                journal.append(self.register, "login_locked", None, {"seconds": LOCK_SECONDS})
+        if failures >= LOCK_AFTER:
+            raise LoginLocked(LOCK_SECONDS)
+        return None
+
+    def _failures_in_a_row(self) -> int:
+        failures = 0
+        for kind, _stamp in database.execute_sql(_LOGINS_SQL, (self.register, LOCK_AFTER)):
+            if kind != "login_failed":
+                break
+            failures += 1
+        return failures
+
+    def log_out(self, member: StaffMember) -> None:
+        """`member` left the till (logged out or locked it); the shift stays open."""
+        with transaction():
+            journal.append(self.register, "logout", member.id, {"staff": member.name})
+
+    def approve(self, pin: str) -> StaffMember | None:
+        """The member whose PIN this is, typed to approve something; a wrong PIN is
+        journaled ("pin_failed")."""
+        member = self.authenticate(pin)
+        if member is None:
+            with transaction():
+                journal.append(self.register, "pin_failed", None, {"for": "approval"})
+        return member

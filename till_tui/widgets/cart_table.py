@@ -120,7 +120,10 @@ class CartTable(ScrollView):
         return (
             name,
             Text(format_quantity(line.quantity, self.locale)),
-            Text(format_amount(line.unit_price, self.currency, self.locale)),
+            Text(  # bold: a price changed at the till
+                format_amount(line.unit_price, self.currency, self.locale),
+                style="bold" if line.list_price is not None else "",
+            ),
             Text(format_amount(line.net, self.currency, self.locale)),
         )
 

@@ -31,6 +31,9 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
     (2, "m0002_customers"),
     (3, "m0003_payments"),
     (4, "m0004_shifts"),
+    (5, "m0005_approvals"),
+    (6, "m0006_training"),
+    (7, "m0007_journal_kinds"),
 )
 """(version, module) of every migration, oldest first."""
 

@@ -1,0 +1,319 @@
+"""Verifying the data a merchant must be able to prove unaltered (`till verify`).
+
+The journal chains prove themselves (`journal.verify_chain`). Everything else is checked
+against them: each completed sale and refund against its journal row (total, lines, VAT per
+rate, tenders), each customer account movement against its journal row and the balances
+that row recorded, each Z against its journal row, and every register's perpetual grand total
+recomputed from the sales (training sales are checked against their own journal rows, and
+count in no grand total). A sale altered, added or removed in the tables, a journal row
+altered, removed or swapped: each shows as a problem naming the register, the journal
+sequence number and the event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from till_tui.domain import ledger
+from till_tui.i18n import _
+from till_tui.store import journal
+from till_tui.store.db import database
+from till_tui.store.training import training_register
+
+SALE_KINDS = ("sale", "refund", "training_sale")
+"""Journal kinds of the rows a sale (or refund, or training sale) is checked against."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing that does not verify: where (register, journal sequence, event) and what."""
+
+    register: str
+    seq: int | None
+    kind: str
+    what: str
+
+
+@dataclass(slots=True)
+class Verification:
+    """What was checked, and every problem found (the first of each chain comes first)."""
+
+    chains: list[journal.ChainCheck] = field(default_factory=list)
+    sales: int = 0
+    entries: int = 0
+    closes: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def rows(self) -> int:
+        return sum(chain.rows for chain in self.chains)
+
+
+def verify() -> Verification:
+    """Check everything in the database the models are bound to (read only)."""
+    result = Verification()
+    for register in journal.registers():
+        chain = journal.verify_chain(register)
+        result.chains.append(chain)
+        if chain.broken is not None:
+            broken = chain.broken
+            result.problems.append(Problem(register, broken.seq, broken.kind, broken.problem))
+    events = _events()
+    result.sales = _check_sales(events, result.problems)
+    result.entries = _check_entries(events, result.problems)
+    result.closes = _check_closes(events, result.problems)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    register: str
+    seq: int
+    kind: str
+    data: dict[str, Any]
+
+
+def _events() -> dict[str, list[_Event]]:
+    """Journal rows by kind (payloads decoded)."""
+    events: dict[str, list[_Event]] = defaultdict(list)
+    for register, seq, kind, payload in database.execute_sql(
+        "SELECT register, seq, kind, payload FROM journal ORDER BY register, seq"
+    ):
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            data = {}
+        events[kind].append(_Event(register, seq, kind, data if isinstance(data, dict) else {}))
+    return events
+
+
+def _grouped(sql: str) -> dict[int, list[tuple[Any, ...]]]:
+    """Rows of `sql` (first column: the sale id) grouped by sale, in the query's order."""
+    grouped: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in database.execute_sql(sql):
+        grouped[row[0]].append(tuple(row[1:]))
+    return grouped
+
+
+def _check_sales(events: dict[str, list[_Event]], problems: list[Problem]) -> int:
+    # A training sale is numbered in its own sequence, stored under the register's training
+    # code: its key cannot meet a real sale's.
+    journaled = {
+        (
+            training_register(event.register) if kind == "training_sale" else event.register,
+            kind == "training_sale",
+            event.data.get("number"),
+        ): event
+        for kind in SALE_KINDS
+        for event in events.get(kind, ())
+    }
+    lines = _grouped("SELECT sale_id, total FROM sale_line ORDER BY sale_id, position")
+    vat = _grouped("SELECT sale_id, rate, base, vat, total FROM sale_vat ORDER BY sale_id, rate")
+    tenders = _grouped("SELECT sale_id, method, amount FROM payment ORDER BY sale_id, position")
+    count = 0
+    for sale_id, register, number, total, training in database.execute_sql(
+        "SELECT id, register, number, total, training FROM sale ORDER BY register, number"
+    ):
+        count += 1
+        event = journaled.pop((register, bool(training), number), None)
+        if event is None:
+            problems.append(
+                Problem(
+                    register, None, "sale", _("sale N° {n} has no journal row").format(n=number)
+                )
+            )
+            continue
+        data = event.data
+        found = {
+            _("total"): (total, data.get("total")),
+            _("lines"): (
+                [row[0] for row in lines[sale_id]],
+                [row[3] for row in _list(data, "lines")],
+            ),
+            _("VAT"): ([list(row) for row in vat[sale_id]], sorted(_list(data, "vat"))),
+            _("tenders"): (
+                [list(row) for row in tenders[sale_id]],
+                [[row[0], row[1]] for row in _list(data, "tenders")],
+            ),
+        }
+        for what, (table, journal_value) in found.items():
+            if table != journal_value:
+                problems.append(
+                    Problem(
+                        register,
+                        event.seq,
+                        event.kind,
+                        _("sale N° {n}: its {what} differ from the journal's").format(
+                            n=number, what=what
+                        ),
+                    )
+                )
+                break
+    for (register, _training, number), event in sorted(
+        journaled.items(), key=lambda item: item[1].seq
+    ):
+        problems.append(
+            Problem(
+                register,
+                event.seq,
+                event.kind,
+                _("sale N° {n} is in the journal but not in the sales").format(n=number),
+            )
+        )
+    return count
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return (
+        [row for row in value if isinstance(row, list) and row] if isinstance(value, list) else []
+    )
+
+
+def _check_entries(events: dict[str, list[_Event]], problems: list[Problem]) -> int:
+    """Each account movement against its journal row, and the balances recorded there
+    against the movements replayed in order."""
+    journaled = {
+        event.data.get("entry"): event
+        for kind in ledger.ENTRY_KINDS
+        for event in events.get(kind, ())
+    }
+    sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    count = 0
+    for entry_id, customer_id, kind, amount, register in database.execute_sql(
+        "SELECT id, customer_id, kind, amount, register FROM ledger_entry ORDER BY id"
+    ):
+        count += 1
+        sums[customer_id][kind] += amount
+        event = journaled.pop(entry_id, None)
+        if event is None:
+            problems.append(
+                Problem(
+                    register,
+                    None,
+                    kind,
+                    _("account movement {id} has no journal row").format(id=entry_id),
+                )
+            )
+            continue
+        after = ledger.balances(sums[customer_id].items())
+        data = event.data
+        if (data.get("customer"), data.get("amount"), event.kind) != (customer_id, amount, kind):
+            what = _("account movement {id} differs from the journal's").format(id=entry_id)
+        elif (data.get("prepaid"), data.get("unpaid")) != (after.prepaid, after.unpaid):
+            what = _(
+                "customer {customer}: balances after movement {id} are {prepaid}/{unpaid}"
+                " by the account, {j_prepaid}/{j_unpaid} by the journal"
+            ).format(
+                customer=customer_id,
+                id=entry_id,
+                prepaid=after.prepaid,
+                unpaid=after.unpaid,
+                j_prepaid=data.get("prepaid"),
+                j_unpaid=data.get("unpaid"),
+            )
+        else:
+            continue
+        problems.append(Problem(register, event.seq, event.kind, what))
+    for entry_id, event in journaled.items():
+        problems.append(
+            Problem(
+                event.register,
+                event.seq,
+                event.kind,
+                _("account movement {id} is in the journal but not in the accounts").format(
+                    id=entry_id
+                ),
+            )
+        )
+    return count
+
+
+_SHIFT_TOTALS_SQL = (
+    "SELECT c.register, c.z_number, c.grand_total, c.grand_total_abs, c.report,"
+    " COALESCE(SUM(CASE WHEN s.refund_of IS NULL THEN s.total END), 0),"
+    " COALESCE(SUM(CASE WHEN s.refund_of IS NOT NULL THEN s.total END), 0)"
+    " FROM shift_close AS c LEFT JOIN sale AS s ON s.shift_id = c.shift_id AND s.training = 0"
+    " GROUP BY c.shift_id ORDER BY c.register, c.z_number"
+)
+
+
+def _check_closes(events: dict[str, list[_Event]], problems: list[Problem]) -> int:
+    """Each Z against its journal row; the grand totals recomputed from the sales."""
+    journaled = {
+        (event.register, event.data.get("z")): event for event in events.get("shift_close", ())
+    }
+    running: dict[str, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    count = 0
+    for register, z, grand, grand_abs, report, sales, refunds in database.execute_sql(
+        _SHIFT_TOTALS_SQL
+    ):
+        count += 1
+        net, gross = running[register]
+        net, gross = net + sales + refunds, gross + abs(sales) + abs(refunds)
+        running[register] = (net, gross)
+        event = journaled.pop((register, z), None)
+        stored = _report_totals(report)
+        if event is None:
+            problems.append(
+                Problem(register, None, "shift_close", _("Z {z} has no journal row").format(z=z))
+            )
+        elif (event.data.get("grand_total"), event.data.get("grand_total_abs")) != (
+            grand,
+            grand_abs,
+        ) or stored != (grand, grand_abs):
+            problems.append(
+                Problem(
+                    register,
+                    event.seq,
+                    "shift_close",
+                    _("Z {z}: its grand totals differ from the journal's").format(z=z),
+                )
+            )
+        elif (grand, grand_abs) != (net, gross):
+            problems.append(
+                Problem(
+                    register,
+                    event.seq,
+                    "shift_close",
+                    _(
+                        "Z {z}: grand totals {grand}/{grand_abs} recorded,"
+                        " {net}/{gross} by the sales"
+                    ).format(z=z, grand=grand, grand_abs=grand_abs, net=net, gross=gross),
+                )
+            )
+    for (register, z), event in journaled.items():
+        problems.append(
+            Problem(
+                register,
+                event.seq,
+                "shift_close",
+                _("Z {z} is in the journal but not in the closed shifts").format(z=z),
+            )
+        )
+    return count
+
+
+def _report_totals(report: str) -> tuple[Any, Any]:
+    try:
+        data = json.loads(report)
+    except ValueError:
+        return (None, None)
+    return (data.get("grand_total"), data.get("grand_total_abs"))
+
+
+def first_problems(problems: Iterable[Problem], per_register: int = 1) -> Iterator[Problem]:
+    """The first `per_register` problems of each register, in the order found."""
+    shown: dict[str, int] = defaultdict(int)
+    for problem in problems:
+        if shown[problem.register] < per_register:
+            shown[problem.register] += 1
+            yield problem
