@@ -17,6 +17,7 @@ from till_tui.config import load_config
 from till_tui.demo import DemoStore
 from till_tui.doctor import DISK_FAIL, DISK_WARN, _disk, _scanner
 from till_tui.store.db import close_database
+from till_tui.store.migrations import LATEST
 from till_tui.store.services import Services
 
 
@@ -59,7 +60,7 @@ def test_a_healthy_store(tmp_path: Path, shop: DemoStore) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     found = lines(result.stdout)
     assert found["Config"].startswith("OK")
-    assert found["Database"].startswith("OK") and "schema version 4" in found["Database"]
+    assert found["Database"].startswith("OK") and f"schema version {LATEST}" in found["Database"]
     assert found["Integrity"] == "OK Integrity   quick_check: ok".replace(
         "Integrity   ", "Integrity   "
     ) or found["Integrity"].startswith("OK")
