@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import peewee
 import pytest
@@ -39,7 +40,7 @@ def complete(till: Till, cart: Cart, staff: StaffMember, limit: int | None = Non
     return sales.complete(cart, [tender], staff=staff, shift_id=till.shift_id)
 
 
-def one(sql: str, *params: object) -> tuple[object, ...]:
+def one(sql: str, *params: object) -> tuple[Any, ...]:
     row = database.execute_sql(sql, params).fetchone()
     assert row is not None, sql
     return tuple(row)
@@ -49,7 +50,7 @@ def count(table: str) -> int:
     return int(one(f"SELECT COUNT(*) FROM {table}")[0])
 
 
-def line_row(sale_id: int, position: int = 1) -> tuple[object, ...]:
+def line_row(sale_id: int, position: int = 1) -> tuple[Any, ...]:
     """(discount_approved_by, list_price, price_approved_by, unit_price) of a stored line."""
     return one(
         "SELECT discount_approved_by, list_price, price_approved_by, unit_price FROM sale_line"
