@@ -23,9 +23,12 @@ from tests.ui.helpers import (
 )
 from till_tui.app import TillApp
 from till_tui.demo import demo_barcode
+from till_tui.domain.cart import Cart
+from till_tui.domain.tender import make_tender
 from till_tui.screens.payment import PaymentScreen
 from till_tui.screens.receipt_choice import ReceiptChoice
 from till_tui.screens.sale import SaleScreen
+from till_tui.store.errors import StoreError
 
 ESPRESSO = demo_barcode(1)  # Café expresso, 1.50
 CROISSANT = demo_barcode(13)  # Croissant au beurre, 1.20
@@ -100,12 +103,33 @@ async def test_a_read_only_database_keeps_the_sale_on_screen(app: TillApp) -> No
         await complete_after_the_fault(pilot, 1)
 
 
+def sell_until_the_disk_is_full(app: TillApp) -> None:
+    """The day's sales, straight through the store, until the next one no longer fits."""
+    session = app.session
+    assert session is not None
+    services = app.services
+    cart = Cart()
+    for code in (ESPRESSO, CROISSANT):
+        product = services.catalog.find(code)
+        assert product is not None
+        cart, _line = cart.add(product)
+    total = cart.totals().total
+    cash = make_tender(method="cash", kind="cash", label="Cash", typed=total, due=total)
+    for _sale in range(200):
+        try:
+            services.sales.complete(cart, (cash,), staff=session.cashier, shift_id=session.shift.id)
+        except StoreError:
+            return
+    raise AssertionError("the disk never filled up")
+
+
 async def test_a_full_disk_keeps_the_sale_on_screen(app: TillApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start_selling(pilot)
         with disk_full():
-            # The day goes on until the disk has no room left for the next sale.
-            for number in range(1, 41):  # noqa: B007 (the refused sale's number, after)
+            sell_until_the_disk_is_full(app)
+            # The cashier rings up the next sale: it no longer fits (or the one after).
+            for number in range(app.services.sales.next_number(), 100):  # noqa: B007 (used after)
                 await scan(pilot, ESPRESSO)
                 await scan(pilot, CROISSANT)
                 assert cart_rows(pilot) == LINES
