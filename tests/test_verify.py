@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-
 from tests.store.tills import EUR, open_till
 from tests.test_cli import till
 from till_tui.config import load_config

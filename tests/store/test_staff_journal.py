@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from till_tui.store.services import Services
 from till_tui.store.staff import LOCK_AFTER, LoginLocked, StaffDirectory
 
 
-def events(register: str = "R1") -> list[tuple[str, object]]:
+def events(register: str = "R1") -> list[tuple[str, Any]]:
     rows = database.execute_sql(
         "SELECT kind, payload, staff_id FROM journal WHERE register = ? ORDER BY seq", (register,)
     )

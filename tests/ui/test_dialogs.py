@@ -239,7 +239,9 @@ async def test_f1_lists_the_keys_and_escape_closes_it(app: TillApp) -> None:
         await start_selling(pilot)
         await scan(pilot, ESPRESSO)
         await pilot.press("ctrl+c")
-        assert "Log out first" in message(pilot), "Ctrl+C is the till's quit key, it copies nothing"
+        assert "Lock the till first" in message(pilot), (
+            "Ctrl+C is the till's quit key, it copies nothing"
+        )
 
         await pilot.press("f1")
         assert showing(app, HelpScreen)

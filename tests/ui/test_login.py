@@ -28,6 +28,11 @@ def session(app: TillApp) -> Session | None:
     return app.session
 
 
+def disabled(field: Input) -> bool:
+    """Read afresh after each pause (mypy would otherwise narrow it once)."""
+    return field.disabled
+
+
 def running(app: TillApp) -> bool:
     return app.is_running
 
@@ -119,13 +124,13 @@ async def test_five_wrong_pins_lock_the_login_and_f12_locks_the_till(
         await login(pilot, "4321")
         assert "Too many wrong PINs: the login is locked for 1 s." in message(pilot)
         pin = app.screen.query_one("#pin", Input)
-        assert pin.disabled, "no PIN can be typed while locked"
+        assert disabled(pin), "no PIN can be typed while locked"
         await pilot.press(*CASHIER_PIN, "enter")
         await pilot.pause()
         assert showing(app, LoginScreen) and session(app) is None
 
         await pilot.pause(1.3)  # the lock ends: the PIN field comes back by itself
-        assert not pin.disabled and pin.has_focus
+        assert not disabled(pin) and pin.has_focus
         await login(pilot)
         await open_shift(pilot)
         assert showing(app, SaleScreen)
