@@ -8,11 +8,8 @@ domain/ledger.py first. A busy database is retried a few times before the cashie
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
-
-import peewee
 
 from till_tui.domain import ledger
 from till_tui.domain.account import StatementLine
@@ -21,12 +18,10 @@ from till_tui.domain.ledger import Balances, LedgerError, OpenInvoice
 from till_tui.domain.staff import StaffMember
 from till_tui.store import journal
 from till_tui.store.customers import CustomerError, Customers
-from till_tui.store.db import database, transaction
-from till_tui.store.errors import StoreError
+from till_tui.store.db import database, in_transaction
 from till_tui.store.models import LedgerEntry
 
 T = TypeVar("T")
-ATTEMPTS = 5
 
 _SUMS_SQL = "SELECT kind, SUM(amount) FROM ledger_entry WHERE customer_id = ? GROUP BY kind"
 _STATEMENT_SQL = (
@@ -50,27 +45,14 @@ class AccountPermissionError(AccountError, PermissionError):
     """The staff member may not do this (e.g. a cashier setting a credit limit)."""
 
 
-def _busy(error: StoreError) -> bool:
-    cause = error.__cause__
-    return isinstance(cause, peewee.OperationalError) and (
-        "locked" in str(cause) or "busy" in str(cause)
-    )
 
-
-def run_in_transaction(work: Callable[[], T], attempts: int = ATTEMPTS) -> T:
-    """`work()` in one write transaction, retried when the database stays busy; inside an open
-    transaction (e.g. Sales.complete) it simply runs in that transaction."""
+def run_in_transaction(work: Callable[[], T]) -> T:
+    """`work()` in one write transaction (a busy database is waited for and retried by
+    `transaction()` itself); inside an open transaction (e.g. Sales.complete) it simply runs
+    in that transaction."""
     if database.in_transaction():
         return work()
-    for attempt in range(1, attempts + 1):
-        try:
-            with transaction():
-                return work()
-        except StoreError as error:
-            if attempt == attempts or not _busy(error):
-                raise
-            time.sleep(0.02 * attempt)
-    raise AssertionError("unreachable")
+    return in_transaction(work)
 
 
 class LedgerBook:
