@@ -45,7 +45,6 @@ class AccountPermissionError(AccountError, PermissionError):
     """The staff member may not do this (e.g. a cashier setting a credit limit)."""
 
 
-
 def run_in_transaction(work: Callable[[], T]) -> T:
     """`work()` in one write transaction (a busy database is waited for and retried by
     `transaction()` itself); inside an open transaction (e.g. Sales.complete) it simply runs
