@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 
 from till_tui.config import Config
 from till_tui.i18n import N_, _, ngettext, set_locale
-from till_tui.scan_message import Scanned
+from till_tui.scan_message import Scanned, ScanRefused, refusal_text
 from till_tui.screens.base import TillScreen, translate_bindings
 from till_tui.store.errors import StoreError
 from till_tui.store.services import Services
@@ -51,6 +51,12 @@ class Session:
 
     cashier: StaffMember
     shift: OpenShift
+
+
+def sale_label(sale: CompletedSale) -> str:
+    """How a sale is named to the cashier (print queue, messages): training sales say so."""
+    text = _("Training sale N° {number}") if sale.training else _("Sale N° {number}")
+    return text.format(number=sale.number)
 
 
 class TillApp(App[int]):
@@ -243,8 +249,7 @@ class TillApp(App[int]):
 
     def print_receipt(self, sale: CompletedSale) -> None:
         """Print `sale`'s receipt off the UI thread; a failure is shown, the sale stays."""
-        label = _("Sale N° {number}").format(number=sale.number)
-        self._print_rows(lambda width: self.sale_rows(sale, "", width), label)
+        self._print_rows(lambda width: self.sale_rows(sale, "", width), sale_label(sale))
 
     def reprint(self, sale: CompletedSale) -> int:
         """Record and print a duplicate of `sale`'s receipt ("DUPLICATE n"); n.
@@ -254,7 +259,7 @@ class TillApp(App[int]):
         assert session is not None
         copy = self.services.sales.record_copy(sale.id, session.cashier)
         title = _("DUPLICATE {n}").format(n=copy)
-        label = _("Sale N° {number}").format(number=sale.number) + f" ({title})"
+        label = f"{sale_label(sale)} ({title})"
         self._print_rows(lambda width: self.sale_rows(sale, title, width), label)
         return copy
 
@@ -460,7 +465,9 @@ class TillApp(App[int]):
         email_id = self.services.outbox.queue(sale.id, address, staff_id)
         width = self.config.printer.width
         body = receipt_text(self.sale_rows(sale, "", width), width)
-        subject = _("Receipt N° {number}").format(number=sale.number)
+        subject = (
+            _("Training receipt N° {number}") if sale.training else _("Receipt N° {number}")
+        ).format(number=sale.number)
         if self.config.shop.name:
             subject += f" · {self.config.shop.name}"
         self._send_email(email_id, address, subject, body)
@@ -557,6 +564,7 @@ class TillApp(App[int]):
             suffix=config.suffix,
             opener=self.scanner_opener,
             detect=detector,
+            on_refused=self._scan_refused,
         )
         # A task of its own rather than a worker: it runs as long as the till does, and
         # waiting for the workers to finish must not wait for it.
@@ -564,6 +572,13 @@ class TillApp(App[int]):
 
     def _scan_read(self, code: str, source: str) -> None:
         self.post_message(Scanned(code, source))
+
+    def _scan_refused(self, why: str, source: str) -> None:
+        self.post_message(ScanRefused(why, source))
+
+    def on_scan_refused(self, message: ScanRefused) -> None:
+        """A scanner's code was refused (control character, too long): say so, add nothing."""
+        self.say(refusal_text(message.why), error=True)
 
     def on_scanned(self, message: Scanned) -> None:
         """A scanner read a code: the screen in front takes it (sale: product or customer

@@ -40,6 +40,10 @@ class ConfigError(Exception):
         self.problem = problem
 
 
+MAX_REGISTER_LENGTH = 32
+"""Register codes are printed on receipts and reports: keep them short."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoreConfig:
     database: str = "sqlite:///till.db"
@@ -309,6 +313,15 @@ def _typed(value: Any, hint: Any, key: str, path: Path | None) -> Any:
 def _check_till(till: TillConfig, path: Path | None) -> None:
     if not till.register.strip():
         raise ConfigError(path, "[till] register", "must not be empty")
+    if len(till.register) > MAX_REGISTER_LENGTH or not till.register.isprintable():
+        raise ConfigError(
+            path,
+            "[till] register",
+            f'must be at most {MAX_REGISTER_LENGTH} printable characters, like "R1"',
+        )
+    if "/" in till.register:
+        # "R1/training" numbers the training sales of R1: a real register never has a "/".
+        raise ConfigError(path, "[till] register", 'must not contain "/", like "R1"')
     try:
         Locale.parse(till.locale)
     except (UnknownLocaleError, ValueError):

@@ -115,6 +115,8 @@ register = "R1"
 currency = "EUR"
 locale = "{locale}"
 receipt_default = "print"
+close_threshold = "5.00"
+cashier_max_discount = 10
 
 [shop]
 name = "Café de la Gare"

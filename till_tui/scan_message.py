@@ -18,6 +18,24 @@ class Scanned(Message):
         """The scanner's device path."""
 
 
+class ScanRefused(Message):
+    """A scanner's code was refused by the decoder (`why`: "control" or "long")."""
+
+    def __init__(self, why: str, source: str) -> None:
+        super().__init__()
+        self.why = why
+        self.source = source
+
+
+def refusal_text(why: str) -> str:
+    """What the cashier reads about a refused code (`why`: "control" or "long")."""
+    from till_tui.hw.scan_decoder import MAX_LENGTH
+
+    if why == "long":
+        return _("Code refused: longer than {n} characters.").format(n=MAX_LENGTH)
+    return _("Code refused: it holds a control character.")
+
+
 def refusal(code: str) -> str | None:
     """Why `code` is no barcode, for the cashier: a control character (a key pressed with
     Ctrl, a paste), or longer than any barcode the scanners deliver. "" for a blank code,
@@ -27,7 +45,7 @@ def refusal(code: str) -> str | None:
     if not code.strip():
         return ""
     if not code.isprintable():
-        return _("Code refused: it holds a control character.")
+        return refusal_text("control")
     if len(code) > MAX_LENGTH:
-        return _("Code refused: longer than {n} characters.").format(n=MAX_LENGTH)
+        return refusal_text("long")
     return None

@@ -212,13 +212,21 @@ def test_a_cashier_cannot_set_a_credit_limit_a_manager_can(desk: Desk) -> None:
         accounts.set_credit_limit(cid, 500 * EUR, desk.cashier)
     assert desk.balances().credit_limit is None
     assert count("journal") == journal_before
+    with pytest.raises(AccountPermissionError, match="Only a manager"):
+        accounts.set_credit_limit(cid, 500 * EUR, desk.cashier, approved_by=desk.cashier)
     assert accounts.set_credit_limit(cid, 500 * EUR, desk.manager).available == 500 * EUR
-    accounts.set_credit_limit(cid, None, desk.manager)
+    accounts.set_credit_limit(cid, None, desk.cashier, approved_by=desk.manager)
     assert desk.services.customers.get(cid).credit_limit is None
-    payloads = [row[0] for row in database.execute_sql(
-        "SELECT payload FROM journal WHERE kind = 'credit_limit' ORDER BY id")]  # fmt: skip
-    assert payloads == [f'{{"customer":{cid},"new":50000,"old":null}}',
-                        f'{{"customer":{cid},"new":null,"old":50000}}']  # fmt: skip
+    rows = list(
+        database.execute_sql(
+            "SELECT staff_id, payload FROM journal WHERE kind = 'credit_limit' ORDER BY id"
+        )
+    )
+    manager, cashier = desk.manager.id, desk.cashier.id
+    assert rows == [
+        (manager, f'{{"approved_by":{manager},"customer":{cid},"new":50000,"old":null}}'),
+        (cashier, f'{{"approved_by":{manager},"customer":{cid},"new":null,"old":50000}}'),
+    ]
     with pytest.raises(AccountError, match="negative"):
         accounts.set_credit_limit(cid, -1, desk.manager)
 

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.conftest import CASHIER_PIN, MANAGER_PIN
+from tests.escpos_text import receipts_in
 from tests.ui.helpers import (
     SIZE,
     cart,
@@ -24,7 +25,7 @@ from tests.ui.helpers import (
     static_text,
 )
 from till_tui.app import TillApp
-from till_tui.demo import demo_barcode
+from till_tui.demo import DemoStore, demo_barcode
 from till_tui.domain.cart import Adjustment
 from till_tui.screens.account import AccountScreen
 from till_tui.screens.account_dialogs import ManagerPin
@@ -218,7 +219,9 @@ def cart_of_payment(app: TillApp) -> Any:
     return screen.cart
 
 
-async def test_a_cashier_cancels_a_top_up_with_a_managers_pin(app: TillApp) -> None:
+async def test_a_cashier_cancels_a_top_up_with_a_managers_pin(
+    app: TillApp, demo: DemoStore
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start_selling(pilot)
         await scan(pilot, HELENE)
@@ -236,6 +239,13 @@ async def test_a_cashier_cancels_a_top_up_with_a_managers_pin(app: TillApp) -> N
             "SELECT staff_id, approved_by FROM ledger_entry WHERE kind = 'topup_cancel'"
         ).fetchall()
         assert [tuple(r) for r in row] == [(staff_id("Camille"), staff_id("Patron"))]
+
+        await pilot.press("p")  # the statement
+        await app.workers.wait_for_complete()
+        *_, cancelled, statement = receipts_in(demo.receipts.read_bytes())
+        assert "Top-up cancelled" in cancelled
+        assert "Cashier: Camille" in cancelled and "Approved by: Patron" in cancelled
+        assert statement.count("Approved by: Patron") == 1, statement
 
 
 async def test_escape_on_the_pin_cancels_nothing_and_a_manager_is_not_asked(

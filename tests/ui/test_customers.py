@@ -134,6 +134,14 @@ async def test_a_cashier_needs_a_manager_pin_to_set_a_credit_limit(app: TillApp)
         assert "Credit limit €300.00" in screen_text(pilot)
         customer_id = cart_customer(app)
         assert app.services.accounts.balances(customer_id).available == 30000
+        asked_by, payload = database.execute_sql(
+            "SELECT staff_id, payload FROM journal WHERE kind = 'credit_limit'"
+        ).fetchone()
+        assert app.session is not None
+        manager = app.services.staff.authenticate("9999")
+        assert manager is not None
+        assert asked_by == app.session.cashier.id != manager.id
+        assert f'"approved_by":{manager.id}' in payload
 
 
 def cart_customer(app: TillApp) -> int:

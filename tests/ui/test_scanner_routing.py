@@ -226,6 +226,23 @@ async def test_the_reader_starts_after_login_and_a_scan_adds_the_product(
     assert [(h.grabbed, h.closed) for h in scanner.handles] == [(False, True)], "released"
 
 
+async def test_a_code_refused_by_the_reader_is_told_and_adds_nothing(
+    scanner_app: TillApp, devices: Devices
+) -> None:
+    scanner = devices.plug(SOURCE, Hardware())
+    async with scanner_app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await eventually(lambda: scanner.grabs == 1, what="the scanner grabbed")
+        bells = BellCounter(scanner_app)
+        scanner.type("3" * 65)  # a misread: longer than any barcode
+        await eventually(lambda: "Code refused" in message(pilot), what="the refusal told")
+        assert message(pilot) == "Code refused: longer than 64 characters."
+        assert bells.count == 1
+        assert cart(pilot).lines == ()
+        scanner.type(ESPRESSO)  # the next scan is read as usual
+        await eventually(lambda: cart(pilot).lines, what="the product in the cart")
+
+
 async def test_an_unplugged_scanner_shows_in_the_status_line_until_it_is_back(
     scanner_app: TillApp, devices: Devices
 ) -> None:

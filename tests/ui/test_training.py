@@ -147,3 +147,21 @@ async def test_a_manager_switches_alone_and_prepaid_is_refused(app: TillApp) -> 
         await settle(pilot)
         assert showing(app, PaymentScreen)
         assert "not available in training mode" in screen_text(pilot)
+
+
+async def test_a_training_receipt_waiting_to_print_says_training(
+    app: TillApp, demo: DemoStore
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot, MANAGER_PIN)
+        await pilot.press("f9", "t")
+        await settle(pilot)
+        assert app.services.training.is_on()
+        demo.receipts.unlink(missing_ok=True)
+        demo.receipts.mkdir()  # the printer's device cannot be written: the receipt waits
+        await sell_in_cash(pilot, ESPRESSO, "p")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.print_queue.labels == ["Training sale N° 1"]
+        assert "1 receipt waiting to print (Ctrl+P)" in static_text(header(app))
+        assert message(pilot).startswith("Receipt not printed"), message(pilot)

@@ -127,6 +127,28 @@ def test_a_new_price_needs_a_new_approval_and_the_same_product_starts_a_new_line
     assert index == 1 and len(grown.lines) == 2, "a changed price is not the catalogue's line"
 
 
+def test_an_approved_fixed_discount_is_asked_again_when_what_it_applies_to_shrinks() -> None:
+    # 3.00 off three bottles (36.00) is 8.3 %; approved, then two bottles go: 25 % of 12.00.
+    cart, _ = Cart().add(WINE, 3_000)
+    cart = cart.with_basket_adjustment(Adjustment("amount", 300, approved_by=7))
+    cart = cart.with_line_adjustment(0, Adjustment("amount", 300, approved_by=7))
+    grown, _ = cart.add(WINE)
+    assert grown.adjustment == cart.adjustment and grown.lines[0] == cart.lines[0]
+    fewer = cart.set_quantity(0, 1_000)
+    assert fewer.adjustment is not None and fewer.adjustment.approved_by is None
+    assert fewer.lines[0].adjustment is not None
+    assert fewer.lines[0].adjustment.approved_by is None
+    assert [need.line for need in approvals.missing(fewer, 10)] == [0, None]
+    cheaper = cart.with_unit_price(0, 1_100)
+    assert cheaper.adjustment is not None and cheaper.adjustment.approved_by is None
+    # A discount in percent keeps its share whatever the base: its approval stays.
+    in_percent = cart.with_basket_adjustment(Adjustment("percent", 2_000, approved_by=7))
+    assert in_percent.set_quantity(0, 1_000).adjustment == in_percent.adjustment
+    # Another line removed: the basket shrank, its fixed discount is asked again.
+    two = ring_up(WINE, COFFEE).with_basket_adjustment(Adjustment("amount", 200, approved_by=7))
+    assert two.remove(1).adjustment == Adjustment("amount", 200)
+
+
 # --- the draft ------------------------------------------------------------------------------------
 
 

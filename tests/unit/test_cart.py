@@ -357,3 +357,26 @@ def test_a_basket_discount_never_silently_makes_a_smaller_sale_free() -> None:
     assert cart.change_quantity(0, 1000).totals().total == 420 - 200
     ten_percent = cart.with_basket_adjustment(Adjustment("percent", 1000))
     assert ten_percent.remove(0).remove(0).adjustment is None  # an empty cart drops it
+
+
+def test_a_line_or_a_sale_too_large_for_the_books_is_refused() -> None:
+    from till_tui.domain.money import MAX_AMOUNT, MAX_QUANTITY, QTY_UNIT
+
+    dear = Product(9, "9", "Dear", MAX_AMOUNT, 2000)  # each of price and quantity at its cap
+    cart, index = Cart().add(dear)
+    with pytest.raises(CartError, match="line would be too large"):
+        cart.set_quantity(index, MAX_QUANTITY)
+    with pytest.raises(CartError, match="line would be too large"):
+        cart.add(dear)  # two of them: the line would grow past the cap
+    with pytest.raises(CartError, match="line would be too large"):
+        cart.with_line_adjustment(index, Adjustment("percent", 100_000 * 100, surcharge=True))
+    half = Product(10, "10", "Half", MAX_AMOUNT // 2 + 1, 2000)
+    with pytest.raises(CartError, match="sale would be too large"):
+        other = Product(11, "11", "Other half", MAX_AMOUNT // 2 + 1, 2000)
+        ring_up(half, COFFEE).add(other)  # each line fits, their sum does not
+    with pytest.raises(CartError, match="sale would be too large"):
+        ring_up(half).with_basket_adjustment(Adjustment("percent", 100 * 100, surcharge=True))
+    # The cart was left as it was, and what fits is still sold: the cap itself is fine.
+    assert cart.totals().total == MAX_AMOUNT
+    assert cart.lines[0].quantity == QTY_UNIT
+    assert ring_up(WINE).set_quantity(0, MAX_QUANTITY).totals().total == 1200 * 1_000_000

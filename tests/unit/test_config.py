@@ -77,6 +77,9 @@ def test_an_empty_file_gives_working_defaults(tmp_path: Path) -> None:
     [
         ("[till]\nregster = 'R1'\n", "[till] regster", "unknown key"),
         ("[tills]\n", "tills", "unknown section"),
+        ("[till]\nregister = 'R1/training'\n", "[till] register", 'not contain "/"'),
+        ('[till]\nregister = "R\\t1"\n', "[till] register", "printable"),
+        ("[till]\nregister = '" + "R" * 33 + "'\n", "[till] register", "at most 32"),
         ("[till]\nlocale = 'xx_YY'\n", "[till] locale", "unknown locale"),
         ("[till]\ncurrency = 'EURO'\n", "[till] currency", "unknown currency"),
         ("[till]\nreceipt_default = 'sms'\n", "[till] receipt_default", "one of"),
@@ -184,3 +187,41 @@ def test_a_bad_email_setting_names_the_key(
 def test_close_threshold(tmp_path: Path, text: str, minor: int) -> None:
     path = write_config(tmp_path, f"[till]\nclose_threshold = {text!r}\n")
     assert load_config(path).till.close_threshold_amount == minor
+
+
+EXAMPLE = Path(__file__).parents[2] / "config.toml"
+
+
+def test_the_example_config_loads_and_lists_every_key() -> None:
+    """The repository's config.toml is a working example that shows every setting."""
+    import dataclasses
+    import re
+
+    from till_tui.config import (
+        EmailConfig,
+        PaymentMethod,
+        PrinterConfig,
+        ScannerConfig,
+        ShopConfig,
+        StoreConfig,
+        TillConfig,
+    )
+
+    config = load_config(EXAMPLE)
+    assert config.till.register == "R1"
+    assert [method.kind for method in config.payment_methods] == [
+        "cash", "card", "prepaid", "credit", "external",
+    ]  # fmt: skip
+    text = EXAMPLE.read_text("utf-8")
+    sections = {
+        "store": StoreConfig, "till": TillConfig, "shop": ShopConfig, "printer": PrinterConfig,
+        "scanner": ScannerConfig, "email": EmailConfig, "[payment_methods]": PaymentMethod,
+    }  # fmt: skip
+    for name, shape in sections.items():
+        body = text.split(f"\n[{name}]\n", 1)[1].split("\n[", 1)[0]
+        if name == "[payment_methods]":
+            body = text.split("\n[[payment_methods]]\n", 1)[1]
+        written = set(re.findall(r"^#? ?(\w+) *=", body, re.MULTILINE))
+        for field in dataclasses.fields(shape):
+            key = "from" if (name, field.name) == ("email", "sender") else field.name
+            assert key in written, f"config.toml does not show [{name}] {key}"

@@ -236,6 +236,17 @@ def test_a_control_character_refuses_the_code(caplog: pytest.LogCaptureFixture) 
     assert decode(decoder, typed("42")) == ["42"]  # the next code is fine
 
 
+def test_each_refusal_is_told_with_its_reason() -> None:
+    told: list[str] = []
+    decoder = ScanDecoder(on_refused=told.append)
+    ctrl_j = key("KEY_LEFTCTRL", 1) + press("KEY_J") + key("KEY_LEFTCTRL", 0)
+    assert decode(decoder, typed("1" * (MAX_LENGTH + 1))) == []
+    assert decode(decoder, press("KEY_1") + ctrl_j + typed("2")) == []
+    assert decode(decoder, press("KEY_1") + press("KEY_TAB") + typed("2")) == []
+    assert decode(decoder, typed("42")) == ["42"]
+    assert told == ["long", "control", "control"]
+
+
 @pytest.mark.parametrize("name", ["KEY_TAB", "KEY_ESC", "KEY_BACKSPACE", "KEY_F1", "KEY_LEFT"])
 def test_a_key_that_types_no_character_refuses_the_code(name: str) -> None:
     events = press("KEY_1") + press(name) + typed("2")

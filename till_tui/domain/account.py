@@ -37,6 +37,8 @@ class AccountReceipt:
     register: str
     cashier: str
     invoices: tuple[PaidInvoice, ...] = ()
+    approved_by: str = ""
+    """The manager who approved it for the cashier (a cancelled top-up), else ""."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ class StatementLine:
     unpaid: int
     due_date: str | None = None
     reference: str = ""
+    approved_by: str = ""
+    """The manager who approved the movement for the cashier, else ""."""
 
     @property
     def number(self) -> str:

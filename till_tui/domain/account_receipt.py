@@ -54,6 +54,8 @@ def layout_account_receipt(
     out.text(format_datetime(receipt.created_at.astimezone(), "short", locale=locale))
     out.text(_("Register: {register}").format(register=receipt.register))
     out.text(_("Cashier: {cashier}").format(cashier=receipt.cashier))
+    if receipt.approved_by:
+        out.text(_("Approved by: {name}").format(name=receipt.approved_by))
     out.rule()
     out.text(_("Customer: {name}").format(name=receipt.customer.name))
     if receipt.customer.card:
@@ -110,6 +112,8 @@ def layout_statement(
         when = format_datetime(line.created_at.astimezone(), "short", locale=locale)
         out.text(f"{when}  {line.number}  {line.register}  {line.cashier}")
         out.pair("  " + _(KIND_LABELS.get(line.kind, line.kind)), out.amount(line.amount))
+        if line.approved_by:
+            out.text("    " + _("Approved by: {name}").format(name=line.approved_by))
         out.pair(
             "    " + _("prepaid / unpaid"),
             f"{out.amount(line.prepaid)} / {out.amount(line.unpaid)}",

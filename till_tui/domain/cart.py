@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from till_tui.domain.money import QTY_UNIT, half_up_div
+from till_tui.domain.money import MAX_AMOUNT, QTY_UNIT, half_up_div
 from till_tui.domain.product import Product
 from till_tui.domain.vat import VatLine, vat_breakdown
 from till_tui.i18n import _
@@ -207,6 +207,20 @@ def spread(delta: int, weights: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sign * share for share in floors)
 
 
+def _approval_kept(before: CartLine, after: CartLine) -> CartLine:
+    """`after`, whose approved discount of a fixed amount loses its approval when the line
+    it applies to shrank (fewer units, a lower price): it is then asked for again."""
+    adjustment = after.adjustment
+    if (
+        adjustment is None
+        or adjustment.kind != "amount"
+        or adjustment.approved_by is None
+        or after.gross >= before.gross
+    ):
+        return after
+    return replace(after, adjustment=replace(adjustment, approved_by=None))
+
+
 @dataclass(frozen=True, slots=True)
 class Cart:
     """The sale being rung up. Immutable: every change returns a new cart."""
@@ -235,9 +249,9 @@ class Cart:
                 and line.list_price is None
             ):
                 grown = replace(line, quantity=line.quantity + quantity)
-                return self._with_line(index, grown), index
+                return self._with_line(index, grown)._checked_size(), index
         lines = (*self.lines, CartLine.of(product, quantity))
-        return replace(self, lines=lines), len(lines) - 1
+        return replace(self, lines=lines)._checked_size(), len(lines) - 1
 
     def set_quantity(self, index: int, quantity: int) -> Cart:
         """Set line `index` to `quantity` thousandths (more than zero: Delete removes a line)."""
@@ -246,10 +260,11 @@ class Cart:
                 _("The quantity must be more than zero: use Delete to remove the line.")
             )
         line = self.lines[index]
-        changed = replace(line, quantity=quantity)
+        changed = _approval_kept(line, replace(line, quantity=quantity))
         if line.adjustment is not None and line.adjustment.kind == "amount":
             line.adjustment.check(changed.gross)
-        return self._with_line(index, changed)._checked_basket()
+        cart = self._with_line(index, changed)._basket_approval_kept(self)
+        return cart._checked_basket()._checked_size()
 
     def change_quantity(self, index: int, step: int) -> Cart:
         """Add `step` thousandths (negative to remove) to line `index`."""
@@ -259,14 +274,16 @@ class Cart:
         """Remove line `index`; the basket adjustment goes too when the cart becomes empty."""
         lines = self.lines[:index] + self.lines[index + 1 :]
         adjustment = self.adjustment if lines else None
-        return replace(self, lines=lines, adjustment=adjustment)._checked_basket()
+        cart = replace(self, lines=lines, adjustment=adjustment)._basket_approval_kept(self)
+        return cart._checked_basket()
 
     def with_line_adjustment(self, index: int, adjustment: Adjustment | None) -> Cart:
         """Set (or clear, with None) the discount or extra charge of line `index`."""
         line = self.lines[index]
         if adjustment is not None:
             adjustment.check(line.gross)
-        return self._with_line(index, replace(line, adjustment=adjustment))._checked_basket()
+        changed = self._with_line(index, replace(line, adjustment=adjustment))
+        return changed._basket_approval_kept(self)._checked_basket()._checked_size()
 
     def with_unit_price(self, index: int, price: int) -> Cart:
         """Sell line `index` at `price` a unit instead of its catalogue price (the catalogue
@@ -281,9 +298,11 @@ class Cart:
             list_price=None if price == list_price else list_price,
             price_approved_by=None,
         )
+        changed = _approval_kept(line, changed)
         if changed.adjustment is not None and changed.adjustment.kind == "amount":
             changed.adjustment.check(changed.gross)
-        return self._with_line(index, changed)._checked_basket()
+        cart = self._with_line(index, changed)._basket_approval_kept(self)
+        return cart._checked_basket()._checked_size()
 
     def with_basket_adjustment(self, adjustment: Adjustment | None) -> Cart:
         """Set (or clear, with None) the discount or extra charge on the whole basket."""
@@ -291,7 +310,7 @@ class Cart:
             if self.is_empty:
                 raise CartError(_("The cart is empty."))
             adjustment.check(sum(line.net for line in self.lines))
-        return replace(self, adjustment=adjustment)
+        return replace(self, adjustment=adjustment)._checked_size()
 
     def with_note(self, note: str) -> Cart:
         return replace(self, note=note.strip())
@@ -312,6 +331,31 @@ class Cart:
                 raise CartError(
                     _("The basket discount would be larger than the sale: change it first (F4).")
                 ) from None
+        return self
+
+    def _basket_approval_kept(self, before: Cart) -> Cart:
+        """This cart; its basket discount of a fixed amount loses its approval when the sale
+        it applies to shrank since `before` (the same amount is a bigger share of less)."""
+        basket = self.adjustment
+        if basket is None or basket.kind != "amount" or basket.approved_by is None:
+            return self
+        if sum(line.net for line in self.lines) >= sum(line.net for line in before.lines):
+            return self
+        return replace(self, adjustment=replace(basket, approved_by=None))
+
+    def _checked_size(self) -> Cart:
+        """This cart, if no line and no total exceeds MAX_AMOUNT; else CartError.
+
+        Each of a price and a quantity may be at its own cap; their product, or an extra
+        charge of thousands of percent, would not fit the database's 64-bit integers."""
+        subtotal = 0
+        for line in self.lines:
+            if max(line.gross, line.net) > MAX_AMOUNT:
+                raise CartError(_("That line would be too large: check the quantity and price."))
+            subtotal += line.net
+        basket = self.adjustment.delta(subtotal) if self.adjustment is not None else 0
+        if max(subtotal, subtotal + basket) > MAX_AMOUNT:
+            raise CartError(_("The sale would be too large: check the quantities and prices."))
         return self
 
     def _with_line(self, index: int, line: CartLine) -> Cart:

@@ -5,7 +5,8 @@ device (`opener`, `evdev.InputDevice` by default), grabs it (EVIOCGRAB: no other
 even the console, sees its keys), reads its events with `async_read()` (the loop wakes up when
 the device has events: no thread, no polling), and gives each key event to the scanner's own
 `ScanDecoder`. A complete code goes to the plain callback `on_code(code, source)`; the app
-turns it into one Textual message. Nothing here imports Textual.
+turns it into one Textual message. A refused code (control character, too long) goes to
+`on_refused(why, source)`, so the cashier is told. Nothing here imports Textual.
 
 Hot-plug: an unplugged scanner fails its read with ENODEV. Its half-read code is dropped, its
 state becomes UNPLUGGED (`on_status` tells the app, which shows it in the status line), and the
@@ -34,10 +35,11 @@ import re
 from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from typing import Protocol, cast
 
 from till_tui.hw.keymap import DIGIT_KEYS, EV_KEY, KEY_ENTER
-from till_tui.hw.scan_decoder import ScanDecoder
+from till_tui.hw.scan_decoder import Refusal, ScanDecoder
 
 log = logging.getLogger(__name__)
 
@@ -250,10 +252,13 @@ class ScannerReader:
         opener: Opener | None = None,
         detect: Callable[[], Sequence[str]] | None = None,
         retry: tuple[float, float] = RETRY,
+        on_refused: Callable[[Refusal, str], None] | None = None,
     ) -> None:
         self.paths = tuple(dict.fromkeys(paths))
         self.on_code = on_code
         self.on_status = on_status
+        self.on_refused = on_refused
+        """Told (why, scanner path) when a scanner's code is refused."""
         self.prefix = prefix
         self.suffix = suffix
         self.opener = opener or open_evdev
@@ -337,7 +342,13 @@ class ScannerReader:
 
     async def _read(self, device: Device, path: str) -> None:
         """Decode `device`'s events until it fails (unplugged); release it in any case."""
-        decoder = ScanDecoder(prefix=self.prefix, suffix=self.suffix, source=path)
+        refused = self.on_refused
+        decoder = ScanDecoder(
+            prefix=self.prefix,
+            suffix=self.suffix,
+            source=path,
+            on_refused=None if refused is None else partial(self._refused, refused, path),
+        )
         feed = decoder.feed
         try:
             while True:
@@ -355,6 +366,13 @@ class ScannerReader:
             with contextlib.suppress(OSError):  # already gone
                 device.ungrab()
             _close(device)
+
+    @staticmethod
+    def _refused(tell: Callable[[Refusal, str], None], path: str, refusal: Refusal) -> None:
+        try:
+            tell(refusal, path)
+        except Exception:  # the app's bug must not stop the scanner
+            log.exception("Scanner %s: the refusal was not handled", path)
 
     def _deliver(self, code: str, path: str) -> None:
         try:

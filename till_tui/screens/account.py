@@ -243,7 +243,9 @@ class AccountScreen(TillScreen[None]):
 
         def set_limit(approver: StaffMember, limit: int | None) -> None:
             try:
-                self.till.services.accounts.set_credit_limit(self.customer.id, limit, approver)
+                self.till.services.accounts.set_credit_limit(
+                    self.customer.id, limit, staff, approved_by=approver
+                )
             except (StoreError, ValueError) as error:
                 self.say(str(error), error=True)
                 return

@@ -107,6 +107,7 @@ class Accounts(LedgerBook):
                 register=self.register,
                 cashier=staff.name,
                 invoices=invoices,
+                approved_by=approved_by.name if approved_by and approved_by.id != staff.id else "",
             )
 
         return run_in_transaction(work)
@@ -271,9 +272,17 @@ class Accounts(LedgerBook):
             sale_id=sale_id, method=method, reference=reference, due_date=due_date,
         )  # fmt: skip
 
-    def set_credit_limit(self, customer_id: int, limit: int | None, staff: StaffMember) -> Balances:
-        """Set (or remove, with None) the customer's credit limit. Managers only."""
-        if not staff.is_manager:
+    def set_credit_limit(
+        self,
+        customer_id: int,
+        limit: int | None,
+        staff: StaffMember,
+        approved_by: StaffMember | None = None,
+    ) -> Balances:
+        """Set (or remove, with None) the customer's credit limit. Managers only: a cashier
+        needs a manager's approval (`approved_by`, recorded beside the cashier)."""
+        approver = approved_by or (staff if staff.is_manager else None)
+        if approver is None or not approver.is_manager:
             raise AccountPermissionError(_("Only a manager can set a credit limit."))
         if limit is not None and limit < 0:
             raise AccountError(_("The credit limit cannot be negative."))
@@ -285,7 +294,7 @@ class Accounts(LedgerBook):
                 self.register,
                 "credit_limit",
                 staff.id,
-                {"customer": customer_id, "old": old, "new": limit},
+                {"customer": customer_id, "old": old, "new": limit, "approved_by": approver.id},
             )
             return self.balances(customer_id)
 

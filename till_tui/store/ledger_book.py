@@ -26,8 +26,10 @@ T = TypeVar("T")
 _SUMS_SQL = "SELECT kind, SUM(amount) FROM ledger_entry WHERE customer_id = ? GROUP BY kind"
 _STATEMENT_SQL = (
     "SELECT e.created_at, e.kind, e.amount, e.receipt_number, s.number, e.register, st.name,"
-    " COALESCE(e.method, ''), e.due_date, e.reference FROM ledger_entry AS e"
-    " JOIN staff AS st ON st.id = e.staff_id LEFT JOIN sale AS s ON s.id = e.sale_id"
+    " COALESCE(e.method, ''), e.due_date, e.reference, COALESCE(ap.name, '')"
+    " FROM ledger_entry AS e JOIN staff AS st ON st.id = e.staff_id"
+    " LEFT JOIN staff AS ap ON ap.id = e.approved_by AND ap.id <> e.staff_id"
+    " LEFT JOIN sale AS s ON s.id = e.sale_id"
     " WHERE e.customer_id = ? ORDER BY e.id"
 )
 _CHARGES_SQL = (
@@ -91,7 +93,7 @@ class LedgerBook:
         prepaid = unpaid = 0
         lines = []
         for row in database.execute_sql(_STATEMENT_SQL, (customer_id,)):
-            stamp, kind, amount, receipt, sale, register, cashier, method, due, ref = row
+            stamp, kind, amount, receipt, sale, register, cashier, method, due, ref, approver = row
             d_prepaid, d_unpaid = ledger.signed(kind, amount)
             prepaid += d_prepaid
             unpaid += d_unpaid
@@ -109,6 +111,7 @@ class LedgerBook:
                     unpaid=unpaid,
                     due_date=due,
                     reference=ref,
+                    approved_by=approver,
                 )
             )
         return lines
