@@ -74,10 +74,11 @@ def worker(config_path: Path) -> None:
         if sold % 3 == 2:
             balance = services.accounts.balances(customer.id).prepaid
             if balance < total:
+                top_up = total - balance + 5_000  # enough for this sale and a few more
                 services.accounts.top_up(
-                    customer.id, 5_000, methods["cash"], staff=cashier, shift_id=shift.id
+                    customer.id, top_up, methods["cash"], staff=cashier, shift_id=shift.id
                 )
-                balance += 5_000
+                balance += top_up
             cart = cart.with_customer(customer.id)
             method, available = methods["prepaid"], balance
         services.drafts.save(cart, cashier.id)
@@ -151,6 +152,8 @@ def run(rounds: int, folder: Path, seed: int = 7) -> dict[str, int]:
             process.kill()
             raise AssertionError(f"round {round_}: the worker did not start selling ({line!r})")
         time.sleep(rng.uniform(0, 0.3))
+        if process.poll() is not None:  # it stopped by itself: a bug, not a power cut
+            raise AssertionError(f"round {round_}: the worker died (exit {process.returncode})")
         process.send_signal(signal.SIGKILL)
         process.wait()
         problems = check(store.folder / "till.db", store.config_path)

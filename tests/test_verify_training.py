@@ -68,7 +68,7 @@ def test_a_store_with_training_sales_verifies(tmp_path: Path, shop: DemoStore) -
     [
         (
             "UPDATE sale SET total = total + 100 WHERE register = 'R1/training' AND number = 2",
-            "training_sale: sale N° 2: its total differ from the journal's",
+            "training_sale: sale N° 2: total: does not match the journal",
         ),
         (
             "UPDATE sale SET training = 0 WHERE register = 'R1/training' AND number = 1",

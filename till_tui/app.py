@@ -320,7 +320,8 @@ class TillApp(App[int]):
 
     def _printing_failed(self, error: str) -> None:
         self.say(
-            _("Receipt not printed: {error}. The sale is saved; Ctrl+P prints it again.").format(
+            # What the cashier needs first, the printer's error last (it may be cut).
+            _("Receipt not printed (the sale is saved; Ctrl+P prints it again): {error}").format(
                 error=error
             ),
             error=True,

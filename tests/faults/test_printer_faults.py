@@ -23,6 +23,7 @@ from tests.escpos_text import receipts_in
 from tests.faults.tmpfs import fill, small_disk
 from tests.printer_server import NetworkPrinterServer
 from tests.ui.helpers import (
+    NOT_PRINTED,
     SIZE,
     cart,
     message,
@@ -100,7 +101,7 @@ async def test_the_cashier_is_told_when_a_receipt_is_cut_off_and_prints_it_again
 
         assert app.services.sales.count() == 1, "the sale is saved, printed or not"
         assert cart(pilot).is_empty
-        assert "Receipt not printed: Printer offline: 127.0.0.1:" in message(pilot)
+        assert NOT_PRINTED + "Printer offline: 127.0.0.1:" in message(pilot)
         assert "stopped before the end of the receipt" in message(pilot)
         assert "Ctrl+P prints it again" in message(pilot)
         assert "1 receipt waiting to print (Ctrl+P)" in header(pilot)
@@ -120,7 +121,7 @@ async def test_a_receipt_file_that_is_a_folder(demo: DemoStore, app: TillApp) ->
         await start_selling(pilot)
         await sell_and_print(pilot)
         assert app.services.sales.count() == 1
-        assert "Receipt not printed: Printer: cannot write to" in message(pilot)
+        assert NOT_PRINTED + "Printer: cannot write to" in message(pilot)
         assert "(Is a directory)" in message(pilot)
         assert "1 receipt waiting to print (Ctrl+P)" in header(pilot)
 
@@ -141,7 +142,7 @@ async def test_a_receipt_file_on_a_full_disk(tmp_path: Path, config: Config) -> 
             filler = fill(spool)
             await sell_and_print(pilot)
             assert app.services.sales.count() == 1
-            assert "Receipt not printed: Printer: cannot write to" in message(pilot)
+            assert NOT_PRINTED + "Printer: cannot write to" in message(pilot)
             assert "(No space left on device)" in message(pilot)
             assert "1 receipt waiting to print (Ctrl+P)" in header(pilot)
 

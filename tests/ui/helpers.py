@@ -100,6 +100,10 @@ def static_text(widget: Static) -> str:
     return str(content)
 
 
+NOT_PRINTED = "Receipt not printed (the sale is saved; Ctrl+P prints it again): "
+"""How the message line starts when a receipt did not print."""
+
+
 def message(pilot: Pilot[Any]) -> str:
     """The current screen's message line."""
     return static_text(pilot.app.screen.query_one("#message", Static))

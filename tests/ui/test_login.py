@@ -140,3 +140,18 @@ async def test_five_wrong_pins_lock_the_login_and_f12_locks_the_till(
         rows = database.execute_sql("SELECT kind FROM journal WHERE kind LIKE 'log%' ORDER BY seq")
         kinds = [kind for (kind,) in rows]
     assert kinds == ["login_failed"] * 5 + ["login_locked", "login", "logout"]
+
+
+async def test_the_lock_message_is_shown_whole_in_french_at_80x24(app: TillApp) -> None:
+    from tests.ui.helpers import screen_text
+    from till_tui.i18n import set_locale
+
+    set_locale("fr_FR")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _attempt in range(5):
+                await login(pilot, "4321")
+            text = " ".join(line.strip(" |│┃") for line in screen_text(pilot).splitlines())
+            assert "la connexion est bloquée pendant 60 s." in " ".join(text.split()), text
+    finally:
+        set_locale("en_US")

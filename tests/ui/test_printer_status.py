@@ -16,6 +16,7 @@ from tests.conftest import CASHIER_PIN, write_config
 from tests.escpos_text import drawer_kicks, receipts_in
 from tests.printer_server import ONLINE, PAPER_NEAR_END, PAPER_OUT, NetworkPrinterServer
 from tests.ui.helpers import (
+    NOT_PRINTED,
     SIZE,
     login,
     message,
@@ -124,7 +125,7 @@ async def test_a_receipt_waits_for_an_offline_printer_then_prints_by_itself(
         await settle(pilot)
         assert app.services.sales.count() == 1, "the sale is saved, printed or not"
         assert (
-            f"Receipt not printed: Printer offline: cannot reach 127.0.0.1:{server.port} "
+            f"{NOT_PRINTED}Printer offline: cannot reach 127.0.0.1:{server.port} "
             "(connection refused)" in message(pilot)
         )
         assert "1 receipt waiting to print (Ctrl+P) · Printer offline" in header(pilot)
@@ -163,7 +164,7 @@ async def test_paper_out_then_a_new_roll(
         await sell_an_espresso_in_cash(pilot)
         await pilot.press("p")
         await settle(pilot)
-        assert "Receipt not printed: Printer offline: out of paper" in message(pilot)
+        assert NOT_PRINTED + "Printer offline: out of paper" in message(pilot)
         assert "1 receipt waiting to print (Ctrl+P) · Printer out of paper" in header(pilot)
 
         server.printer.set(PAPER_NEAR_END)  # a new roll... nearly finished: it prints anyway

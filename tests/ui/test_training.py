@@ -72,7 +72,7 @@ async def test_a_practice_sale_between_two_real_ones(app: TillApp, demo: DemoSto
         assert "TRAINING" not in static_text(header(app))
 
         await pilot.press("f9")
-        assert "Training mode on (practice sales)" in screen_text(pilot)
+        assert "Start training mode (practice sales)" in screen_text(pilot)
         await pilot.press("escape")
         await switch_with_a_manager(pilot)
         assert "Training mode on" in message(pilot)
@@ -102,7 +102,7 @@ async def test_a_practice_sale_between_two_real_ones(app: TillApp, demo: DemoSto
         assert lines[-2:] == ["TRAINING", "Training mode: no sale was made."], receipt
 
         await pilot.press("f9")
-        assert "Training mode off (real sales again)" in screen_text(pilot)
+        assert "End training mode (real sales again)" in screen_text(pilot)
         await pilot.press("escape")
         await switch_with_a_manager(pilot)
         assert "Training mode off" in message(pilot)
@@ -163,5 +163,12 @@ async def test_a_training_receipt_waiting_to_print_says_training(
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert app.print_queue.labels == ["Training sale N° 1"]
-        assert "1 receipt waiting to print (Ctrl+P)" in static_text(header(app))
+        text = static_text(header(app))
+        # A full line: the shop, the register and the shift make room for the rest.
+        assert text == " TRAINING  1 receipt waiting to print (Ctrl+P) Patron · next sale N° 2"
+        assert screen_text(pilot).splitlines()[0].rstrip().endswith("next sale N° 2")
         assert message(pilot).startswith("Receipt not printed"), message(pilot)
+        # The message is longer than the line: what to do comes first and is on screen.
+        assert "Receipt not printed (the sale is saved; Ctrl+P prints it again)" in screen_text(
+            pilot
+        )

@@ -119,25 +119,37 @@ class SaleScreen(SaleAdjust):
         assert session is not None
         training = self.till.services.training.is_on()
         header = Text()
-        shop = self.till.config.shop.name
-        if shop:
-            header.append(shop + " · ", style="bold")
-        header.append(
-            _("Register {register} · {cashier} · shift {shift} · next sale N° {number}").format(
-                register=self.till.services.register,
-                cashier=session.cashier.name,
-                shift=session.shift.number,
-                number=self.till.services.sales.next_number(training=training),
-            )
-        )
         status = self.till.status_text
-        if status:
-            header = Text.assemble((status, "bold reverse red"), " ", header)
         if training:  # the whole line turns red (sale.tcss), the word first
-            header = Text.assemble((" " + _("TRAINING") + " ", "bold reverse"), " ", header)
+            header.append(" " + _("TRAINING") + " ", "bold reverse")
+            header.append(" ")
+        if status:
+            header.append(status, "bold reverse red")
+            header.append(" ")
+        number = self.till.services.sales.next_number(training=training)
+        where = _("Register {register} · {cashier} · shift {shift} · next sale N° {number}").format(
+            register=self.till.services.register,
+            cashier=session.cashier.name,
+            shift=session.shift.number,
+            number=number,
+        )
+        room = self.app.size.width - header.cell_len
+        shop = self.till.config.shop.name
+        if shop and len(shop) + 3 + len(where) <= room:
+            header.append(shop + " · ", style="bold")
+        elif len(where) > room:
+            # A full line (training, a device problem): the shop's name goes first, then the
+            # register and the shift; who sells and the next number always stay.
+            where = _("{cashier} · next sale N° {number}").format(
+                cashier=session.cashier.name, number=number
+            )
+        header.append(where)
         line = self.query_one("#sale-header", Static)
         line.set_class(training, "-training")
         line.update(header)
+
+    def on_resize(self) -> None:
+        self._refresh_header()  # the shop's name comes back, or goes, with the width
 
     def show_status(self) -> None:
         self._refresh_header()

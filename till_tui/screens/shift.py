@@ -59,9 +59,9 @@ class ShiftMenu(TillModal[MenuChoice]):
                 ("Z", _("Close the shift (count, Z report)")),
                 (
                     "T",
-                    _("Training mode off (real sales again)")
+                    _("End training mode (real sales again)")
                     if training
-                    else _("Training mode on (practice sales)"),
+                    else _("Start training mode (practice sales)"),
                 ),
             ):
                 yield Static(Text.assemble((f" {key} ", "reverse bold"), "  ", label))

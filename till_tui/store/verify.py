@@ -151,7 +151,7 @@ def _check_sales(events: dict[str, list[_Event]], problems: list[Problem]) -> in
                         register,
                         event.seq,
                         event.kind,
-                        _("sale N° {n}: its {what} differ from the journal's").format(
+                        _("sale N° {n}: {what}: does not match the journal").format(
                             n=number, what=what
                         ),
                     )
