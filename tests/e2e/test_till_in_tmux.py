@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -243,3 +244,82 @@ def test_close_the_shift_with_a_difference_prints_the_z(panes: list[Pane], tmp_p
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "TICKET Z N° 1" in result.stdout and "-11,50" in result.stdout
+
+
+def test_five_wrong_pins_lock_the_login_whole_message_on_the_console(
+    panes: list[Pane], tmp_path: Path
+) -> None:
+    pane = start_demo(panes, tmp_path / "demo", "linux")
+    pane.wait_for("Code PIN")
+    for _attempt in range(5):
+        pane.type("4321")
+        pane.keys("Enter")
+        time.sleep(0.3)
+    screen = pane.wait_for("pendant 60 s.")
+    assert "Trop de codes erronés : la connexion est bloquée" in screen
+    pane.type("1234")  # the right PIN cannot even be typed while locked
+    pane.keys("Enter")
+    time.sleep(1)
+    assert "Code PIN" in pane.screen() and "Ouvrir un service" not in pane.screen()
+
+
+def test_a_training_sale_f12_and_till_verify_after_tampering(
+    panes: list[Pane], tmp_path: Path
+) -> None:
+    folder = tmp_path / "demo"
+    pane = start_demo(panes, folder, "linux")
+    pane.wait_for("Code PIN")
+    pane.type("9999")  # the manager: switches training on alone
+    pane.keys("Enter")
+    pane.wait_for("Ouvrir un service")
+    pane.type("150")
+    pane.keys("Enter")
+    pane.wait_for("prochaine vente N° 1")
+    pane.keys("F9")
+    pane.wait_for("Démarrer la formation")
+    pane.keys("t")
+    screen = pane.wait_for("Mode formation activé")
+    assert screen.splitlines()[0].strip().startswith("FORMATION  Caisse R1 · Patron")
+    scan(pane, ESPRESSO)
+    pane.wait_for("Café expresso")
+    pane.keys("F10")
+    pane.wait_for("Modes de paiement")
+    pane.keys("1")
+    pane.wait_for("Montant en Espèces")
+    pane.keys("Enter")
+    pane.wait_for("Tout est réglé")
+    pane.keys("F10")
+    pane.wait_for("Vente de formation N° 1 enregistrée")
+    pane.keys("p")
+    pane.wait_for("Vente de formation N° 1 terminée")
+    receipt = wait_for_receipts(folder / "receipts.escpos", 1)[0]
+    lines = [line.strip() for line in receipt.splitlines() if line.strip()]
+    assert lines.count("FORMATION") == 2 and "Vente de formation N° 1" in lines, receipt
+
+    pane.keys("F12")  # lock the till: logged out, the shift stays open
+    pane.wait_for("Code PIN")
+    pane.keys("C-q")
+    time.sleep(1)
+
+    def verify() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*till_command(), "--config", str(folder / "config.toml"), "verify"],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "LANG": "C.UTF-8"},
+        )  # fmt: skip
+
+    intact = verify()
+    assert intact.returncode == 0, intact.stderr
+    assert "rien n’a été altéré" in intact.stdout
+    connection = sqlite3.connect(folder / "till.db")
+    with connection:  # what someone with the file and sqlite3 could do
+        connection.execute("DROP TRIGGER sale_no_update")
+        connection.execute("UPDATE sale SET total = total - 100")
+    connection.close()
+    tampered = verify()
+    assert tampered.returncode == 1
+    assert "NON VÉRIFIÉ" in tampered.stderr
+    assert "vente N° 1 : total : ne correspond pas au journal" in tampered.stderr
+    kinds = sqlite3.connect(folder / "till.db").execute("SELECT kind FROM journal ORDER BY id")
+    assert [kind for (kind,) in kinds][-4:] == [
+        "training_on", "training_sale", "logout", "verify_failed",
+    ]  # fmt: skip
