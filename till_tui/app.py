@@ -118,6 +118,16 @@ class TillApp(App[int]):
         self.push_screen(LoginScreen())
         self._watch_printer()
 
+    _config_recorded = False
+
+    def record_config_once(self) -> None:
+        """Journal the settings this till started with, if they changed since the last start;
+        once per start, from the worker that checks the first PIN (before that PIN counts),
+        so the journal's imports and query never delay the first screen."""
+        if not self._config_recorded:
+            self._config_recorded = True
+            record_config(self.config)
+
     def say(self, message: str, *, error: bool = False) -> None:
         """A short message for the cashier on the current screen; an error rings the bell."""
         screen = self.screen
@@ -642,11 +652,10 @@ def make_app(config: Config, *, demo_hint: str = "") -> TillApp:
     """Build the till the same way for the command line, the tests and the benchmarks."""
     set_locale(config.till.locale)
     services = Services.open(config)
-    _record_config(config)
     return TillApp(config, services, demo_hint=demo_hint)
 
 
-def _record_config(config: Config) -> None:
+def record_config(config: Config) -> None:
     """Journal the settings the till starts with when they changed since the last start
     (secrets left out); a store too busy to take it does not keep the till from starting."""
     import dataclasses

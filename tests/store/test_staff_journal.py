@@ -86,22 +86,36 @@ def test_the_lock_ends_and_a_login_starts_the_count_again(
     assert directory.locked_for() == 0
 
 
-def test_the_settings_are_journaled_at_start_up_when_they_change(config: Config) -> None:
-    make_app(config)
+async def start_the_till(config: Config) -> None:
+    """Start the till and type a PIN: the settings are journaled as the first PIN is checked
+    (before it counts), not before the first screen."""
+    app = make_app(config)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        before = events()
+        await pilot.press(*"0000", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    assert "config" not in [kind for kind, _data in before[-1:]], "not before a PIN is typed"
+    kinds = [kind for kind, _data in events()[len(before) :]]
+    assert kinds in (["config", "login_failed"], ["login_failed"]), kinds
+    close_database()
+    Services.open(config)  # to read what it wrote
+
+
+async def test_the_settings_are_journaled_at_start_up_when_they_change(config: Config) -> None:
+    await start_the_till(config)
     first = [data for kind, data in events() if kind == "config"]
     assert len(first) == 1
     assert "till.locale" in first[0]["changed"] and "printer.kind" in first[0]["changed"]
     assert first[0]["settings"]["till"]["register"] == "R1"
     assert "password" not in first[0]["settings"]["email"], "no secret in the journal"
-    close_database()
 
-    make_app(config)  # the same settings: nothing journaled
+    await start_the_till(config)  # the same settings: nothing journaled
     assert len([kind for kind, _data in events() if kind == "config"]) == 1
-    close_database()
 
     changed = replace(config, till=replace(config.till, close_threshold="20.00"))
-    make_app(changed)
+    await start_the_till(changed)
     last = [data for kind, data in events() if kind == "config"]
     assert len(last) == 2 and last[1]["changed"] == ["till.close_threshold"]
     assert journal.verify_chain("R1").broken is None
-    close_database()

@@ -71,6 +71,7 @@ class LoginScreen(TillScreen[None]):
         # scrypt takes ~50 ms per staff member: keep it off the UI thread.
         from till_tui.store.staff import LoginLocked
 
+        self.till.record_config_once()
         try:
             member = self.till.services.staff.log_in(pin)  # journaled, locked after 5 wrong
             if member is not None:
