@@ -51,6 +51,19 @@ def scan(pane: Pane, code: str) -> None:
     pane.keys("Enter")
 
 
+def pay_an_espresso_in_cash(pane: Pane) -> None:
+    """Scan an espresso, F10, cash, the amount due, F10: up to the receipt question."""
+    scan(pane, ESPRESSO)
+    pane.wait_for("Café expresso")
+    pane.keys("F10")
+    pane.wait_for("Modes de paiement")
+    pane.keys("1")
+    pane.wait_for("Montant en Espèces")
+    pane.keys("Enter")
+    pane.wait_for("Tout est réglé")
+    pane.keys("F10")
+
+
 def wait_for_receipts(path: Path, count: int, timeout: float = 15.0) -> list[str]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -198,15 +211,7 @@ def test_close_the_shift_with_a_difference_prints_the_z(panes: list[Pane], tmp_p
     folder = tmp_path / "demo"
     pane = start_demo(panes, folder, "linux")
     log_in(pane, first_time=True)
-    scan(pane, ESPRESSO)
-    pane.wait_for("Café expresso")
-    pane.keys("F10")
-    pane.wait_for("Modes de paiement")
-    pane.keys("1")
-    pane.wait_for("Montant en Espèces")
-    pane.keys("Enter")
-    pane.wait_for("Tout est réglé")
-    pane.keys("F10")
+    pay_an_espresso_in_cash(pane)
     pane.wait_for("Ticket ?")
     pane.keys("n")
     pane.wait_for("Vente N° 1 terminée")
@@ -280,15 +285,7 @@ def test_a_training_sale_f12_and_till_verify_after_tampering(
     pane.keys("t")
     screen = pane.wait_for("Mode formation activé")
     assert screen.splitlines()[0].strip().startswith("FORMATION  Caisse R1 · Patron")
-    scan(pane, ESPRESSO)
-    pane.wait_for("Café expresso")
-    pane.keys("F10")
-    pane.wait_for("Modes de paiement")
-    pane.keys("1")
-    pane.wait_for("Montant en Espèces")
-    pane.keys("Enter")
-    pane.wait_for("Tout est réglé")
-    pane.keys("F10")
+    pay_an_espresso_in_cash(pane)
     pane.wait_for("Vente de formation N° 1 enregistrée")
     pane.keys("p")
     pane.wait_for("Vente de formation N° 1 terminée")
