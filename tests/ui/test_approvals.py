@@ -245,7 +245,7 @@ async def test_a_cashier_cancels_a_top_up_with_a_managers_pin(
         *_, cancelled, statement = receipts_in(demo.receipts.read_bytes())
         assert "Top-up cancelled" in cancelled
         assert "Cashier: Camille" in cancelled and "Approved by: Patron" in cancelled
-        assert statement.count("Approved by: Patron") == 1, statement
+        assert statement.count("\n    Approved by: Patron\n") == 1, statement
 
 
 async def test_escape_on_the_pin_cancels_nothing_and_a_manager_is_not_asked(

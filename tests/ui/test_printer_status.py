@@ -23,13 +23,14 @@ from tests.ui.helpers import (
     open_shift,
     sale_screen,
     scan,
+    screen_text,
     settle,
     showing,
     static_text,
 )
 from till_tui.app import TillApp, make_app
 from till_tui.config import Config, load_config
-from till_tui.demo import CATALOGUE, demo_barcode
+from till_tui.demo import CATALOGUE, DemoStore, demo_barcode
 from till_tui.domain.money import parse_money, parse_percent
 from till_tui.screens.receipt_choice import ReceiptChoice
 from till_tui.store.catalog import NewProduct
@@ -174,3 +175,27 @@ async def test_paper_out_then_a_new_roll(
 
         server.printer.set(ONLINE)
         await wait_until(pilot, lambda: not header(pilot).startswith("Printer"))
+
+
+async def test_every_key_stays_in_the_french_footer_while_receipts_wait(
+    app: TillApp, demo: DemoStore
+) -> None:
+    from till_tui.i18n import set_locale
+
+    set_locale("fr_FR")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await login(pilot)
+            await open_shift(pilot, "100")
+            demo.receipts.unlink(missing_ok=True)
+            demo.receipts.mkdir()  # the receipt cannot be written: it waits, Ctrl+P shows
+            await sell_an_espresso_in_cash(pilot)
+            await pilot.press("p")
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            footer = screen_text(pilot).splitlines()[-2:]
+            keys = " ".join(footer)
+            for key in ("F1 Aide", "F10 Payer", "^P Réimprimer", "F12 Verrouiller"):
+                assert key in keys, footer
+    finally:
+        set_locale("en_US")

@@ -113,7 +113,7 @@ def layout_statement(
         out.text(f"{when}  {line.number}  {line.register}  {line.cashier}")
         out.pair("  " + _(KIND_LABELS.get(line.kind, line.kind)), out.amount(line.amount))
         if line.approved_by:
-            out.text("    " + _("Approved by: {name}").format(name=line.approved_by))
+            out.text(_("Approved by: {name}").format(name=line.approved_by), indent="    ")
         out.pair(
             "    " + _("prepaid / unpaid"),
             f"{out.amount(line.prepaid)} / {out.amount(line.unpaid)}",

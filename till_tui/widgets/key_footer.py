@@ -61,13 +61,21 @@ class KeyFooter(Static):
 
     def show_keys(self) -> None:
         width = self.size.width or self.app.size.width
+        items = self.items()
+        lines = self._wrap(items, width, "  ")
+        if len(lines) > (self.size.height or 2):
+            lines = self._wrap(items, width, " ")  # closer together rather than a key lost
+        self.update(Text("\n").join(lines))
+
+    @staticmethod
+    def _wrap(items: list[Text], width: int, gap: str) -> list[Text]:
         lines: list[Text] = [Text()]
-        for item in self.items():
+        for item in items:
             line = lines[-1]
-            if line.cell_len and line.cell_len + 2 + item.cell_len > width:
+            if line.cell_len and line.cell_len + len(gap) + item.cell_len > width:
                 lines.append(Text())
                 line = lines[-1]
             elif line.cell_len:
-                line.append("  ")
+                line.append(gap)
             line.append_text(item)
-        self.update(Text("\n").join(lines))
+        return lines
