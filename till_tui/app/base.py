@@ -1,0 +1,92 @@
+"""What every part of the till app shares: the settings and services, who is logged in, the
+cashier's message line and the status line the device parts feed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from till_tui.config import Config
+from till_tui.screens.base import TillScreen, translate_bindings
+from till_tui.store.services import Services
+
+if TYPE_CHECKING:
+    from till_tui.domain.receipt import ShopHeader
+    from till_tui.domain.staff import StaffMember
+    from till_tui.store.shifts import OpenShift
+
+
+@dataclass
+class Session:
+    """Who is at the till and on which shift."""
+
+    cashier: StaffMember
+    shift: OpenShift
+
+
+class TillBase(App[int]):
+    """The state and the messages the app's parts (printing, scanners) build on."""
+
+    def __init__(self, config: Config, services: Services, *, demo_hint: str = "") -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.config = config
+        self.services = services
+        self.demo_hint = demo_hint
+        self.session: Session | None = None
+        self.linux_console = os.environ.get("TERM") == "linux"
+        """Running on the Linux console: ANSI colours and ASCII borders."""
+        if self.linux_console:
+            self.theme = "ansi-dark"
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A short message for the cashier on the current screen; an error rings the bell."""
+        screen = self.screen
+        if isinstance(screen, TillScreen):
+            screen.say(message, error=error)
+            return
+        if error:
+            self.bell()
+        self.notify(message, severity="error" if error else "information", timeout=4)
+
+    def status_changed(self) -> None:
+        """A device's state changed: every till screen redraws its status line."""
+        for screen in self.screen_stack:
+            if isinstance(screen, TillScreen):
+                screen.show_status()
+
+    # Each part of the app that watches a device says what the status line shows of it
+    # ("" when all is well): receipts waiting, the printer, the scanners.
+
+    @property
+    def print_status_text(self) -> str:
+        return ""
+
+    @property
+    def printer_status_text(self) -> str:
+        return ""
+
+    @property
+    def scanner_status_text(self) -> str:
+        return ""
+
+    @property
+    def status_text(self) -> str:
+        """What the status line says about the till's devices ("" when all is well)."""
+        parts = (self.print_status_text, self.printer_status_text, self.scanner_status_text)
+        return " · ".join(part for part in parts if part)
+
+    def _money(self, amount: int) -> str:
+        from till_tui.domain.money import format_money
+
+        return format_money(amount, self.config.till.currency, self.config.till.locale)
+
+    @property
+    def shop(self) -> ShopHeader:
+        from till_tui.domain.receipt import ShopHeader
+
+        shop = self.config.shop
+        return ShopHeader(shop.name, shop.header, shop.footer)
