@@ -249,9 +249,9 @@ class Cart:
                 and line.list_price is None
             ):
                 grown = replace(line, quantity=line.quantity + quantity)
-                return self._with_line(index, grown)._checked_size(), index
-        lines = (*self.lines, CartLine.of(product, quantity))
-        return replace(self, lines=lines)._checked_size(), len(lines) - 1
+                return self._with_line(index, grown)._checked_size(grown), index
+        new = CartLine.of(product, quantity)
+        return replace(self, lines=(*self.lines, new))._checked_size(new), len(self.lines)
 
     def set_quantity(self, index: int, quantity: int) -> Cart:
         """Set line `index` to `quantity` thousandths (more than zero: Delete removes a line)."""
@@ -264,7 +264,7 @@ class Cart:
         if line.adjustment is not None and line.adjustment.kind == "amount":
             line.adjustment.check(changed.gross)
         cart = self._with_line(index, changed)._basket_approval_kept(self)
-        return cart._checked_basket()._checked_size()
+        return cart._checked_basket()._checked_size(changed)
 
     def change_quantity(self, index: int, step: int) -> Cart:
         """Add `step` thousandths (negative to remove) to line `index`."""
@@ -282,8 +282,9 @@ class Cart:
         line = self.lines[index]
         if adjustment is not None:
             adjustment.check(line.gross)
-        changed = self._with_line(index, replace(line, adjustment=adjustment))
-        return changed._basket_approval_kept(self)._checked_basket()._checked_size()
+        adjusted = replace(line, adjustment=adjustment)
+        cart = self._with_line(index, adjusted)._basket_approval_kept(self)
+        return cart._checked_basket()._checked_size(adjusted)
 
     def with_unit_price(self, index: int, price: int) -> Cart:
         """Sell line `index` at `price` a unit instead of its catalogue price (the catalogue
@@ -302,7 +303,7 @@ class Cart:
         if changed.adjustment is not None and changed.adjustment.kind == "amount":
             changed.adjustment.check(changed.gross)
         cart = self._with_line(index, changed)._basket_approval_kept(self)
-        return cart._checked_basket()._checked_size()
+        return cart._checked_basket()._checked_size(changed)
 
     def with_basket_adjustment(self, adjustment: Adjustment | None) -> Cart:
         """Set (or clear, with None) the discount or extra charge on the whole basket."""
@@ -343,16 +344,16 @@ class Cart:
             return self
         return replace(self, adjustment=replace(basket, approved_by=None))
 
-    def _checked_size(self) -> Cart:
-        """This cart, if no line and no total exceeds MAX_AMOUNT; else CartError.
+    def _checked_size(self, *changed: CartLine) -> Cart:
+        """This cart, if no `changed` line and no total exceeds MAX_AMOUNT; else CartError.
 
         Each of a price and a quantity may be at its own cap; their product, or an extra
-        charge of thousands of percent, would not fit the database's 64-bit integers."""
-        subtotal = 0
-        for line in self.lines:
+        charge of thousands of percent, would not fit the database's 64-bit integers. Lines
+        left as they were passed this check when they changed."""
+        for line in changed:
             if max(line.gross, line.net) > MAX_AMOUNT:
                 raise CartError(_("That line would be too large: check the quantity and price."))
-            subtotal += line.net
+        subtotal = sum(line.net for line in self.lines)
         basket = self.adjustment.delta(subtotal) if self.adjustment is not None else 0
         if max(subtotal, subtotal + basket) > MAX_AMOUNT:
             raise CartError(_("The sale would be too large: check the quantities and prices."))
