@@ -17,6 +17,10 @@ import time
 import tty
 from dataclasses import dataclass, field
 
+import pytest
+
+from till_tui.hw.printer_status import PrinterStatus
+
 ONLINE = {1: 0x12, 2: 0x12, 4: 0x12}
 """Online, no offline cause, paper present."""
 PAPER_NEAR_END = {1: 0x12, 2: 0x12, 4: 0x12 | 0x0C}
@@ -27,6 +31,22 @@ SILENT: dict[int, int] = {}
 """Takes the bytes but never answers a status query (a one-way interface, a hung printer)."""
 
 DLE, EOT = 0x10, 0x04
+
+STATUS_ANSWERS = pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        (ONLINE, PrinterStatus(True, "ok", "Printer ready")),
+        (
+            PAPER_NEAR_END,
+            PrinterStatus(True, "near_end", "Printer ready; the paper roll is nearly finished"),
+        ),
+        (PAPER_OUT, PrinterStatus(False, "out", "Printer offline: out of paper")),
+        (COVER_OPEN, PrinterStatus(False, "ok", "Printer offline: the cover is open")),
+    ],
+    ids=["online", "paper-near-end", "paper-out", "cover-open"],
+)
+"""A printer's answers to DLE EOT and the status the till reads from them, whatever the line
+(network or serial)."""
 
 
 @dataclass

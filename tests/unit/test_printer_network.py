@@ -14,6 +14,7 @@ from tests.printer_server import (
     PAPER_NEAR_END,
     PAPER_OUT,
     SILENT,
+    STATUS_ANSWERS,
     NetworkPrinterServer,
     refused_port,
 )
@@ -71,19 +72,7 @@ def test_receipts_and_drawer_pulses_keep_their_order(server: NetworkPrinterServe
     assert server.printer.connections == 3  # one connection per job: a restart never sticks
 
 
-@pytest.mark.parametrize(
-    ("answers", "expected"),
-    [
-        (ONLINE, PrinterStatus(True, "ok", "Printer ready")),
-        (
-            PAPER_NEAR_END,
-            PrinterStatus(True, "near_end", "Printer ready; the paper roll is nearly finished"),
-        ),
-        (PAPER_OUT, PrinterStatus(False, "out", "Printer offline: out of paper")),
-        (COVER_OPEN, PrinterStatus(False, "ok", "Printer offline: the cover is open")),
-    ],
-    ids=["online", "paper-near-end", "paper-out", "cover-open"],
-)
+@STATUS_ANSWERS
 def test_status_from_the_printers_answers(
     server: NetworkPrinterServer, answers: dict[int, int], expected: PrinterStatus
 ) -> None:

@@ -11,11 +11,10 @@ import pytest
 
 from tests.escpos_text import decode_escpos, drawer_kicks
 from tests.printer_server import (
-    COVER_OPEN,
     ONLINE,
-    PAPER_NEAR_END,
     PAPER_OUT,
     SILENT,
+    STATUS_ANSWERS,
     SerialPrinterPty,
 )
 from tests.unit.test_printer import render, sample_receipt
@@ -53,19 +52,7 @@ def test_a_receipt_and_a_drawer_pulse_arrive_byte_for_byte(pty: SerialPrinterPty
     assert drawer_kicks(received) == [(2, 50, 50)]
 
 
-@pytest.mark.parametrize(
-    ("answers", "expected"),
-    [
-        (ONLINE, PrinterStatus(True, "ok", "Printer ready")),
-        (
-            PAPER_NEAR_END,
-            PrinterStatus(True, "near_end", "Printer ready; the paper roll is nearly finished"),
-        ),
-        (PAPER_OUT, PrinterStatus(False, "out", "Printer offline: out of paper")),
-        (COVER_OPEN, PrinterStatus(False, "ok", "Printer offline: the cover is open")),
-    ],
-    ids=["online", "paper-near-end", "paper-out", "cover-open"],
-)
+@STATUS_ANSWERS
 def test_status_answered_on_the_other_side_of_the_line(
     pty: SerialPrinterPty, answers: dict[int, int], expected: PrinterStatus
 ) -> None:
