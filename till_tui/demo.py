@@ -5,8 +5,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from till_tui.domain.money import parse_money, parse_percent
+
+if TYPE_CHECKING:
+    from till_tui.store.services import Services
 
 DEMO_CASHIER = ("Camille", "1234", "cashier")
 DEMO_MANAGER = ("Patron", "9999", "manager")
@@ -183,10 +187,21 @@ METHOD_LABELS = {
 }
 
 
+def stock_catalogue(services: Services) -> None:
+    """Save the demo catalogue (`CATALOGUE`, barcodes `demo_barcode(1..)`) in the store."""
+    from till_tui.store.catalog import NewProduct
+
+    services.catalog.save_products(
+        [
+            NewProduct(demo_barcode(i), name, parse_money(price), parse_percent(rate))
+            for i, (name, price, rate) in enumerate(CATALOGUE, start=1)
+        ]
+    )
+
+
 def demo_store(folder: Path, *, reset: bool = False, locale: str = "fr_FR") -> DemoStore:
     """Create (or reuse) the demo store in `folder`: config, database, catalogue, staff."""
     from till_tui.config import load_config
-    from till_tui.store.catalog import NewProduct
     from till_tui.store.db import close_database
     from till_tui.store.services import Services
 
@@ -200,12 +215,7 @@ def demo_store(folder: Path, *, reset: bool = False, locale: str = "fr_FR") -> D
     config = load_config(config_path)
     services = Services.open(config)
     if services.catalog.count() == 0:
-        services.catalog.save_products(
-            [
-                NewProduct(demo_barcode(i), name, parse_money(price), parse_percent(rate))
-                for i, (name, price, rate) in enumerate(CATALOGUE, start=1)
-            ]
-        )
+        stock_catalogue(services)
     if services.staff.count() == 0:
         for name, pin, role in (DEMO_CASHIER, DEMO_MANAGER):
             services.staff.add(name, pin, role)

@@ -30,10 +30,8 @@ from tests.ui.helpers import (
 )
 from till_tui.app import TillApp, make_app
 from till_tui.config import Config, load_config
-from till_tui.demo import CATALOGUE, DemoStore, demo_barcode
-from till_tui.domain.money import parse_money, parse_percent
+from till_tui.demo import DemoStore, demo_barcode, stock_catalogue
 from till_tui.screens.receipt_choice import ReceiptChoice
-from till_tui.store.catalog import NewProduct
 from till_tui.store.db import close_database
 from till_tui.store.services import Services
 
@@ -70,12 +68,7 @@ def network_till(tmp_path: Path, server: NetworkPrinterServer) -> Iterator[Confi
     text = NETWORK_PRINTER_CONFIG.format(port=server.port)
     config = load_config(write_config(tmp_path / "till", text))
     services = Services.open(config)
-    services.catalog.save_products(
-        [
-            NewProduct(demo_barcode(i), name, parse_money(price), parse_percent(rate))
-            for i, (name, price, rate) in enumerate(CATALOGUE, start=1)
-        ]
-    )
+    stock_catalogue(services)
     services.staff.add("Camille", CASHIER_PIN, "cashier")
     close_database()
     yield config

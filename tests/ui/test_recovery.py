@@ -30,11 +30,9 @@ from tests.ui.helpers import (
 )
 from till_tui.app import make_app
 from till_tui.config import Config, load_config
-from till_tui.demo import CATALOGUE, demo_barcode
-from till_tui.domain.money import parse_money, parse_percent
+from till_tui.demo import demo_barcode, stock_catalogue
 from till_tui.screens.payment import PaymentScreen
 from till_tui.screens.receipt_choice import ReceiptChoice
-from till_tui.store.catalog import NewProduct
 from till_tui.store.db import close_database
 from till_tui.store.services import Services
 
@@ -100,12 +98,7 @@ def broken_printer(tmp_path: Path) -> Iterator[Config]:
     """A till whose receipt file is in a folder that does not exist."""
     config = load_config(write_config(tmp_path / "till", BROKEN_PRINTER_CONFIG))
     services = Services.open(config)
-    services.catalog.save_products(
-        [
-            NewProduct(demo_barcode(i), name, parse_money(price), parse_percent(rate))
-            for i, (name, price, rate) in enumerate(CATALOGUE, start=1)
-        ]
-    )
+    stock_catalogue(services)
     services.staff.add("Camille", CASHIER_PIN, "cashier")
     close_database()
     yield config
