@@ -19,6 +19,7 @@ python-escpos has the same queries (`query_status`, `is_online`, `paper_status`)
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -48,6 +49,21 @@ def is_answer(byte: int) -> bool:
 def first_answer(data: bytes) -> int | None:
     """The first byte of `data` that is a DLE EOT answer, or None."""
     return next((byte for byte in data if is_answer(byte)), None)
+
+
+def wait_for_answer(read: Callable[[float], bytes | None], timeout: float) -> int | None:
+    """The first DLE EOT answer byte read within `timeout` seconds, or None. `read(left)`
+    waits at most `left` seconds and returns what came (maybe nothing yet), or None when the
+    line has nothing more to say (timed out, closed)."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        data = read(left)
+        if data is None:
+            return None
+        byte = first_answer(data)
+        if byte is not None:
+            return byte
+    return None
 
 
 @dataclass(frozen=True, slots=True)

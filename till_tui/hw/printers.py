@@ -31,7 +31,7 @@ import time
 from typing import Any, Protocol
 
 from till_tui.hw.printer import PrinterError
-from till_tui.hw.printer_status import PrinterStatus, first_answer, query, read_status
+from till_tui.hw.printer_status import PrinterStatus, query, read_status, wait_for_answer
 from till_tui.i18n import _
 
 STATUS_TIMEOUT = 1.0
@@ -187,21 +187,17 @@ class _SocketLink:
             raise self.printer._failed(error) from error
 
     def answer(self, timeout: float) -> int | None:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            self.sock.settimeout(left)
-            try:
-                data = self.sock.recv(64)
-            except TimeoutError:
-                return None
-            except OSError as error:
-                raise self.printer._failed(error) from error
-            if not data:  # the printer closed the connection
-                return None
-            byte = first_answer(data)
-            if byte is not None:
-                return byte
-        return None
+        return wait_for_answer(self._read, timeout)
+
+    def _read(self, seconds: float) -> bytes | None:
+        self.sock.settimeout(seconds)
+        try:
+            data = self.sock.recv(64)
+        except TimeoutError:
+            return None
+        except OSError as error:
+            raise self.printer._failed(error) from error
+        return data or None  # b"": the printer closed the connection
 
     def finish(self) -> None:
         """Say we are done (FIN after the data) and read until the printer closes its side:
@@ -343,19 +339,15 @@ class _SerialLink:
             raise self._failed(error) from error
 
     def answer(self, timeout: float) -> int | None:
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            self.port.timeout = left
-            try:
-                data = self.port.read(1)
-            except (self.serial.SerialException, OSError) as error:
-                raise self._failed(error) from error
-            if not data:
-                return None
-            byte = first_answer(data)
-            if byte is not None:
-                return byte
-        return None
+        return wait_for_answer(self._read, timeout)
+
+    def _read(self, seconds: float) -> bytes | None:
+        self.port.timeout = seconds
+        try:
+            data: bytes = self.port.read(1)
+        except (self.serial.SerialException, OSError) as error:
+            raise self._failed(error) from error
+        return data or None  # nothing within the time
 
     def finish(self) -> None:
         try:
@@ -515,20 +507,17 @@ class _UsbLink:
             raise self.printer._failed(error) from error
 
     def answer(self, timeout: float) -> int | None:
-        if self.in_ep is None:
-            return None
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                data = self.in_ep.read(self.in_ep.wMaxPacketSize, timeout=max(1, int(left * 1000)))
-            except self.usb.core.USBError as error:
-                if error.errno == errno.ETIMEDOUT:
-                    return None
-                raise self.printer._failed(error) from error
-            byte = first_answer(bytes(data))
-            if byte is not None:
-                return byte
-        return None
+        return None if self.in_ep is None else wait_for_answer(self._read, timeout)
+
+    def _read(self, seconds: float) -> bytes | None:
+        assert self.in_ep is not None
+        try:
+            data = self.in_ep.read(self.in_ep.wMaxPacketSize, timeout=max(1, int(seconds * 1000)))
+        except self.usb.core.USBError as error:
+            if error.errno == errno.ETIMEDOUT:
+                return None
+            raise self.printer._failed(error) from error
+        return bytes(data)
 
     def finish(self) -> None:
         return None  # a bulk write returns once the printer took the data
