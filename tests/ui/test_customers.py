@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from tests.conftest import MANAGER_PIN, write_config
 from tests.escpos_text import receipts_in
 from tests.ui.helpers import (
@@ -24,6 +26,7 @@ from till_tui.demo import DEMO_CUSTOMERS, DemoStore, demo_barcode, demo_store
 from till_tui.screens.account import AccountScreen
 from till_tui.screens.account_dialogs import ManagerPin
 from till_tui.screens.customer_search import CustomerSearch
+from till_tui.screens.payment import PaymentScreen
 from till_tui.screens.sale import SaleScreen
 from till_tui.store.db import close_database, database
 from till_tui.widgets.customer_bar import CustomerBar
@@ -214,6 +217,28 @@ async def test_a_card_scanned_on_the_payment_screen_attaches_the_customer(app: T
         assert rows == [], "a cash sale moves no customer money"
         row = database.execute_sql("SELECT customer_id FROM sale WHERE number = 1").fetchone()
         assert row == (sale_customer.id,), "the sale records its customer"
+
+
+async def test_scan_keys_sent_before_the_amount_field_took_the_focus_still_reach_it(
+    app: TillApp,
+) -> None:
+    # A scan read in two chunks: its first digit ("2", card) opened the amount field, and the
+    # rest had already been sent to the method list when the field took the focus.
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, demo_barcode(1))
+        await pilot.press("f10", HELENE_CARD[0])
+        assert app.focused is app.screen.query_one("#amount")
+        table = app.screen.query_one("#tenders")
+        for character in HELENE_CARD[1:]:
+            table.post_message(events.Key(character, character))
+        table.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+
+        assert "Hélène Dupont" in screen_text(pilot)
+        payment = app.screen
+        assert isinstance(payment, PaymentScreen)
+        assert payment.tenders == [], "the card's digits are no card payment"
 
 
 async def test_a_card_scanned_while_choosing_the_method_attaches_the_customer(

@@ -43,6 +43,7 @@ from till_tui.screens.base import HELP_BINDING
 from till_tui.screens.payment_customer import PaymentCustomer, PaymentResult
 from till_tui.store.errors import StoreError
 from till_tui.store.sales import SaleError
+from till_tui.widgets.amount_field import AmountField
 from till_tui.widgets.big_amount import BigAmount
 
 Step = Literal["amount", "last4", "reference"]
@@ -110,7 +111,7 @@ class PaymentScreen(PaymentCustomer):
                 yield BigAmount("0", id="change")
         yield DataTable(id="tenders", cursor_type="row")
         yield Static(id="prompt")
-        yield Input(id="amount", select_on_focus=False)  # start_typing selects
+        yield AmountField(id="amount")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -219,10 +220,11 @@ class PaymentScreen(PaymentCustomer):
             self.say_error(_("The sale is not fully paid."))
             return
         if self.method is not None:
-            amount = self.query_one("#amount", Input)
-            if self.focused is not amount:
-                # The focus moves to the amount field after the keys already queued (a scan's):
-                # give them to the field ourselves, in order.
+            amount = self.query_one("#amount", AmountField)
+            if not amount.had(event):
+                # Keys sent here before the focus moved to the amount field (a scan's, whose
+                # first digit chose the method): give them to the field ourselves, in order,
+                # even if the field has the focus by now.
                 event.stop()
                 event.prevent_default()
                 if event.key == "enter":
