@@ -68,7 +68,11 @@ def test_the_shipped_mo_is_compiled_from_the_po() -> None:
     fresh = gettext.GNUTranslations(compiled)
     with MO.open("rb") as handle:
         shipped = gettext.GNUTranslations(handle)
-    assert shipped._catalog == fresh._catalog  # type: ignore[attr-defined]
+    # The header ("" entry) names the Babel that compiled it: compare the translations only.
+    shipped_messages = {k: v for k, v in shipped._catalog.items() if k != ""}  # type: ignore[attr-defined]
+    fresh_messages = {k: v for k, v in fresh._catalog.items() if k != ""}  # type: ignore[attr-defined]
+    assert len(fresh_messages) > 600
+    assert shipped_messages == fresh_messages
 
 
 def test_the_till_speaks_french_when_configured() -> None:
