@@ -247,7 +247,7 @@ async def test_f1_lists_the_keys_and_escape_closes_it(app: TillApp) -> None:
         assert showing(app, HelpScreen)
         text = screen_text(pilot)
         assert "Type 3* before a code" in text, "what the screen is for comes first"
-        for key, label in (("f3", "Find"), ("f4", "Discount"), ("f5", "Note"), ("f10", "Pay")):
+        for key, label in (("F3", "Find"), ("F4", "Discount"), ("F5", "Note"), ("F10", "Pay")):
             assert shows_key(text, key, label), f"{key} {label} missing from the help:\n{text}"
         assert "Escape to close" in text
         assert "Copy selected text" not in text, "Ctrl+C does not copy on the till"
@@ -256,7 +256,7 @@ async def test_f1_lists_the_keys_and_escape_closes_it(app: TillApp) -> None:
         await pilot.press("end")  # 80x24: the rest scrolls up
         text = screen_text(pilot)
         assert shows_key(text, "+", "Quantity +1") and shows_key(text, "-", "Quantity -1")
-        assert shows_key(text, "del", "Remove line")
+        assert shows_key(text, "Del", "Remove line")
         assert "Escape to close" in text
 
         await pilot.press("escape")

@@ -4,12 +4,15 @@ cashier's message line and the status line the device parts feed."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.binding import Binding
 
 from till_tui.config import Config
+from till_tui.i18n import N_, _
 from till_tui.screens.base import TillScreen, translate_bindings
 from till_tui.store.services import Services
 
@@ -17,6 +20,13 @@ if TYPE_CHECKING:
     from till_tui.domain.receipt import ShopHeader
     from till_tui.domain.staff import StaffMember
     from till_tui.store.shifts import OpenShift
+
+
+FKEY_OR_LETTER = re.compile(r"^(\^?)(f\d+|[a-z])$")
+"""Keys shown in capitals, as on the keycaps: "F10", "^O", "P"."""
+KEY_NAMES = {"enter": N_("Enter"), "escape": N_("Esc"), "delete": N_("Del")}
+"""Keys shown by name, as printed on the keyboard: Textual's "⏎" is not in the Linux console's
+font."""
 
 
 @dataclass
@@ -41,6 +51,17 @@ class TillBase(App[int]):
         """Running on the Linux console: ANSI colours and ASCII borders."""
         if self.linux_console:
             self.theme = "ansi-dark"
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as every footer and help page shows them: "F10", "^O", "Enter"."""
+        if binding.key_display:
+            return binding.key_display
+        name = KEY_NAMES.get(binding.key)
+        if name is not None:
+            return _(name)
+        key = super().get_key_display(binding)
+        match = FKEY_OR_LETTER.match(key)
+        return match[1] + match[2].upper() if match else key
 
     def say(self, message: str, *, error: bool = False) -> None:
         """A short message for the cashier on the current screen; an error rings the bell."""

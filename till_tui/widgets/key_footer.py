@@ -7,14 +7,10 @@ It redraws a Text, never recomposes, so the sale screen can refresh its bindings
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widgets import Static
-
-_FKEY = re.compile(r"^(\^?)(f\d+|[a-z])$")
 
 
 class KeyFooter(Static):
@@ -41,10 +37,6 @@ class KeyFooter(Static):
         if self.is_attached and screen is self.screen:
             self.show_keys()
 
-    def key_display(self, key: str) -> str:
-        match = _FKEY.match(key)
-        return match[1] + match[2].upper() if match else key
-
     def items(self) -> list[Text]:
         items: list[Text] = []
         actions: set[str] = set()
@@ -52,7 +44,7 @@ class KeyFooter(Static):
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            key = binding.key_display or self.key_display(self.app.get_key_display(binding))
+            key = self.app.get_key_display(binding)
             item = Text.assemble((key, "bold reverse"), f" {binding.description}")
             if not enabled:
                 item.stylize("dim")
