@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
+from textual.scrollbar import ScrollBar, ScrollBarRender
 
 from till_tui.config import Config
 from till_tui.i18n import N_, _
@@ -27,6 +28,13 @@ FKEY_OR_LETTER = re.compile(r"^(\^?)(f\d+|[a-z])$")
 KEY_NAMES = {"enter": N_("Enter"), "escape": N_("Esc"), "delete": N_("Del")}
 """Keys shown by name, as printed on the keyboard: Textual's "⏎" is not in the Linux console's
 font."""
+
+
+class ConsoleScrollBarRender(ScrollBarRender):
+    """Scrollbars in whole cells: the Linux console's font has no eighth blocks (▁▂▃...)."""
+
+    VERTICAL_BARS: ClassVar[list[str]] = [" "] * 8
+    HORIZONTAL_BARS: ClassVar[list[str]] = [" "] * 8
 
 
 @dataclass
@@ -51,6 +59,7 @@ class TillBase(App[int]):
         """Running on the Linux console: ANSI colours and ASCII borders."""
         if self.linux_console:
             self.theme = "ansi-dark"
+            ScrollBar.renderer = ConsoleScrollBarRender
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as every footer and help page shows them: "F10", "^O", "Enter"."""
