@@ -21,21 +21,12 @@ from till_tui.store.services import Services
 from till_tui.store.verify import verify
 
 JEAN = DEMO_CUSTOMERS[1][1]
-TRIGGERS = (
-    "sale_no_update",
-    "sale_no_delete",
-    "sale_line_no_update",
-    "journal_no_update",
-    "journal_no_delete",
-    "shift_close_no_update",
-    "ledger_entry_no_update",
-)
 
 
 @pytest.fixture
 def shop(demo: DemoStore) -> DemoStore:
-    """Two sales (one paid from the prepaid account), a top-up, a refund, a reprint, a Z, and
-    a sale in the next shift."""
+    """Two sales (one paid from the prepaid account), a top-up, a refund, a reprint, cash in,
+    a no-sale drawer opening, a credit limit, a Z, and a sale in the next shift."""
     config = load_config(demo.config_path)
     shop = open_till(Services.open(config), config)
     services = shop.services
@@ -54,10 +45,13 @@ def shop(demo: DemoStore) -> DemoStore:
         shift_id=shop.shift_id,
     )
     services.sales.record_copy(first.id, shop.cashier)
+    services.shifts.move_cash(shop.shift_id, shop.cashier, "in", 20 * EUR, "float top-up")
+    services.drawer.no_sale(shop.cashier, approved_by=shop.manager, shift_id=shop.shift_id)
+    services.accounts.set_credit_limit(jean.id, 500 * EUR, shop.cashier, shop.manager)
     services.shifts.close(
         shop.shift_id,
         shop.manager,
-        {"cash": 150 * EUR + 280},
+        {"cash": 150 * EUR + 280 + 20 * EUR},  # the float, the sales, the cash in
         methods=config.payment_methods,
         threshold=5 * EUR,
     )
@@ -71,7 +65,8 @@ def shop(demo: DemoStore) -> DemoStore:
 def tamper(shop: DemoStore, sql: str) -> None:
     """Change the file behind the till's back, triggers dropped first."""
     with sqlite3.connect(shop.folder / "till.db") as connection:
-        drops = "".join(f"DROP TRIGGER IF EXISTS {name};" for name in TRIGGERS)
+        triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        drops = "".join(f"DROP TRIGGER {name};" for (name,) in triggers.fetchall())
         connection.executescript(drops + sql)
     connection.close()
 
@@ -79,8 +74,11 @@ def tamper(shop: DemoStore, sql: str) -> None:
 def test_an_intact_store_verifies(tmp_path: Path, shop: DemoStore) -> None:
     result = till(tmp_path, "verify", config=shop.config_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "register R1: 10 journal rows (chain intact)" in result.stdout
-    assert "checked: sales and refunds 4, account movements 2, Z reports 1" in result.stdout
+    assert "register R1: 13 journal rows (chain intact)" in result.stdout
+    assert (
+        "checked: sales and refunds 4, account movements 2, Z reports 1, other records 6"
+        in result.stdout
+    )
     assert "Verified: nothing was altered." in result.stdout
 
 
@@ -120,8 +118,53 @@ def test_an_intact_store_verifies(tmp_path: Path, shop: DemoStore) -> None:
             " FROM sale WHERE number = 1",
             "sale N° 99 has no journal row",
         ),
+        (
+            "UPDATE sale SET vat_total = 0 WHERE number = 1",
+            "journal row 3, sale: sale N° 1: VAT total: does not match the journal",
+        ),
+        (
+            "UPDATE payment SET tendered = tendered + 1000, change_given = change_given + 1000"
+            " WHERE sale_id = 1",
+            "journal row 3, sale: sale N° 1: tenders: does not match the journal",
+        ),
+        (
+            "UPDATE cash_movement SET amount = 1",
+            "journal row 8, cash_in: cash movement 1 differs from the journal's",
+        ),
+        (
+            "DELETE FROM receipt_copy",
+            "journal row 7, reprint: reprint 1/1 is in the journal but not in the tables",
+        ),
+        (
+            # The last row of a kind removed from the end of a chain: no gap to see there.
+            "DELETE FROM journal WHERE kind = 'drawer_open'",
+            "drawer opening 1 has no journal row",
+        ),
+        (
+            "UPDATE customer SET credit_limit = 99999999",
+            "journal row 10, credit_limit: customer 2: credit limit differs from the journal's",
+        ),
+        (
+            "UPDATE shift SET opening_float = 1 WHERE number = 2",
+            "shift_open: shift 2 differs from the journal's",
+        ),
     ],
-    ids=["sale-total", "sale-line", "journal-deleted", "journal-swapped", "ledger", "z", "added"],
+    ids=[
+        "sale-total",
+        "sale-line",
+        "journal-deleted",
+        "journal-swapped",
+        "ledger",
+        "z",
+        "added",
+        "sale-vat",
+        "change",
+        "cash-movement",
+        "reprint-deleted",
+        "drawer-journal-cut",
+        "credit-limit",
+        "float",
+    ],
 )
 def test_each_alteration_is_caught(
     tmp_path: Path, shop: DemoStore, sql: str, expected: str
@@ -149,7 +192,8 @@ def test_verify_reads_every_check_in_one_pass(shop: DemoStore) -> None:
     finally:
         close_database()
     assert result.ok and result.problems == []
-    assert (result.rows, result.sales, result.entries, result.closes) == (10, 4, 2, 1)
+    assert (result.rows, result.sales, result.entries, result.closes) == (13, 4, 2, 1)
+    assert result.records == 6  # 2 shifts, cash in, drawer, reprint, Jean's credit limit
 
 
 def test_the_journal_export_lets_an_auditor_recompute_every_hash(
@@ -162,9 +206,9 @@ def test_the_journal_export_lets_an_auditor_recompute_every_hash(
         config=shop.config_path,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "10 journal rows written to" in result.stdout
+    assert "13 journal rows written to" in result.stdout
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert [row["seq"] for row in rows] == list(range(1, 11))
+    assert [row["seq"] for row in rows] == list(range(1, 14))
     assert rows[0]["prev_hash"] == "0" * 64
     previous = rows[0]["prev_hash"]
     for row in rows:  # with hashlib alone, as an auditor would

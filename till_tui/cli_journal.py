@@ -59,8 +59,14 @@ def verify_command(config: Config) -> int:
         )
     print(
         _(
-            "checked: sales and refunds {sales}, account movements {entries}, Z reports {closes}"
-        ).format(sales=result.sales, entries=result.entries, closes=result.closes)
+            "checked: sales and refunds {sales}, account movements {entries}, Z reports"
+            " {closes}, other records {records}"
+        ).format(
+            sales=result.sales,
+            entries=result.entries,
+            closes=result.closes,
+            records=result.records,
+        )
     )
     if result.ok:
         print(_("Verified: nothing was altered."))

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from till_tui.domain import ledger
-from till_tui.i18n import _
+from till_tui.i18n import N_, _
 from till_tui.store import journal
 from till_tui.store.db import database
 from till_tui.store.training import training_register
@@ -46,6 +46,8 @@ class Verification:
     sales: int = 0
     entries: int = 0
     closes: int = 0
+    records: int = 0
+    """Shift openings, cash movements, no-sale drawer openings, reprints and credit limits."""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -70,6 +72,7 @@ def verify() -> Verification:
     result.sales = _check_sales(events, result.problems)
     result.entries = _check_entries(events, result.problems)
     result.closes = _check_closes(events, result.problems)
+    result.records = _check_records(events, result.problems)
     return result
 
 
@@ -117,10 +120,14 @@ def _check_sales(events: dict[str, list[_Event]], problems: list[Problem]) -> in
     }
     lines = _grouped("SELECT sale_id, total FROM sale_line ORDER BY sale_id, position")
     vat = _grouped("SELECT sale_id, rate, base, vat, total FROM sale_vat ORDER BY sale_id, rate")
-    tenders = _grouped("SELECT sale_id, method, amount FROM payment ORDER BY sale_id, position")
+    tenders = _grouped(
+        "SELECT sale_id, method, amount, tendered, change_given FROM payment"
+        " ORDER BY sale_id, position"
+    )
     count = 0
-    for sale_id, register, number, total, training in database.execute_sql(
-        "SELECT id, register, number, total, training FROM sale ORDER BY register, number"
+    for sale_id, register, number, total, vat_total, training in database.execute_sql(
+        "SELECT id, register, number, total, vat_total, training FROM sale"
+        " ORDER BY register, number"
     ):
         count += 1
         event = journaled.pop((register, bool(training), number), None)
@@ -139,9 +146,10 @@ def _check_sales(events: dict[str, list[_Event]], problems: list[Problem]) -> in
                 [row[3] for row in _list(data, "lines")],
             ),
             _("VAT"): ([list(row) for row in vat[sale_id]], sorted(_list(data, "vat"))),
+            _("VAT total"): (vat_total, sum(_number(row, 2) for row in _list(data, "vat"))),
             _("tenders"): (
                 [list(row) for row in tenders[sale_id]],
-                [[row[0], row[1]] for row in _list(data, "tenders")],
+                [row[:4] for row in _list(data, "tenders")],
             ),
         }
         for what, (table, journal_value) in found.items():
@@ -169,6 +177,11 @@ def _check_sales(events: dict[str, list[_Event]], problems: list[Problem]) -> in
             )
         )
     return count
+
+
+def _number(row: list[Any], index: int) -> int:
+    value = row[index] if len(row) > index else None
+    return value if isinstance(value, int) else 0
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -299,6 +312,123 @@ def _check_closes(events: dict[str, list[_Event]], problems: list[Problem]) -> i
                 _("Z {z} is in the journal but not in the closed shifts").format(z=z),
             )
         )
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """A kind of record checked against its journal rows, field by field."""
+
+    what: str
+    """How a problem names one record: "{what} {key}"."""
+    kinds: tuple[str, ...]
+    """The journal kinds its rows are written as."""
+    sql: str
+    """register, key, then the fields, in the order of `fields`."""
+    key: tuple[str, ...]
+    """The payload fields that name the record (beside the register)."""
+    fields: tuple[str, ...]
+    """The payload fields that must equal the table's columns; "kind": the journal kind."""
+
+
+_RECORDS = (
+    _Record(
+        N_("shift"),
+        ("shift_open",),
+        "SELECT register, number, opening_float FROM shift",
+        ("shift",),
+        ("opening_float",),
+    ),
+    _Record(
+        N_("cash movement"),
+        ("cash_in", "cash_out"),
+        "SELECT register, id, 'cash_' || direction, amount, reason, shift_id FROM cash_movement",
+        ("movement",),
+        ("kind", "amount", "reason", "shift_id"),
+    ),
+    _Record(
+        N_("drawer opening"),
+        ("drawer_open",),
+        "SELECT register, id, approved_by, reason FROM drawer_opening",
+        ("opening",),
+        ("approved_by", "reason"),
+    ),
+    _Record(
+        N_("reprint"),
+        ("reprint",),
+        "SELECT register, sale_id, copy FROM receipt_copy",
+        ("sale_id", "copy"),
+        (),
+    ),
+)
+
+
+def _check_records(events: dict[str, list[_Event]], problems: list[Problem]) -> int:
+    """Shift openings, cash movements, no-sale openings and reprints against their journal
+    rows (a row removed from either side shows, even the last of a chain); each customer's
+    credit limit against the last one journaled for them."""
+    count = 0
+    for record in _RECORDS:
+        journaled = {
+            (event.register, *(event.data.get(name) for name in record.key)): event
+            for kind in record.kinds
+            for event in events.get(kind, ())
+        }
+        width = len(record.key)
+        for row in database.execute_sql(record.sql):
+            count += 1
+            register, key, values = row[0], tuple(row[1 : 1 + width]), tuple(row[1 + width :])
+            name = f"{_(record.what)} {'/'.join(str(part) for part in key)}"
+            event = journaled.pop((register, *key), None)
+            if event is None:
+                problems.append(
+                    Problem(
+                        register,
+                        None,
+                        record.kinds[0],
+                        _("{record} has no journal row").format(record=name),
+                    )
+                )
+                continue
+            recorded = tuple(
+                event.kind if field == "kind" else event.data.get(field) for field in record.fields
+            )
+            if recorded != values:
+                problems.append(
+                    Problem(
+                        register,
+                        event.seq,
+                        event.kind,
+                        _("{record} differs from the journal's").format(record=name),
+                    )
+                )
+        for left, event in sorted(journaled.items(), key=lambda item: item[1].seq):
+            name = f"{_(record.what)} {'/'.join(str(part) for part in left[1:])}"
+            problems.append(
+                Problem(
+                    event.register,
+                    event.seq,
+                    event.kind,
+                    _("{record} is in the journal but not in the tables").format(record=name),
+                )
+            )
+    last_limits = {event.data.get("customer"): event for event in events.get("credit_limit", ())}
+    for customer_id, limit in database.execute_sql("SELECT id, credit_limit FROM customer"):
+        event = last_limits.get(customer_id)
+        if event is None:
+            continue  # never changed at the till (imported with its limit)
+        count += 1
+        if event.data.get("new") != limit:
+            problems.append(
+                Problem(
+                    event.register,
+                    event.seq,
+                    event.kind,
+                    _("customer {id}: credit limit differs from the journal's").format(
+                        id=customer_id
+                    ),
+                )
+            )
     return count
 
 
