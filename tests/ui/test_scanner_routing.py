@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from tests.conftest import CASHIER_PIN
 from tests.fake_evdev import Devices, Hardware, InputFolder, eventually
 from tests.ui.helpers import (
     SIZE,
@@ -34,11 +35,13 @@ from till_tui.demo import DEMO_CUSTOMERS, demo_barcode
 from till_tui.i18n import set_locale
 from till_tui.scan_message import Scanned
 from till_tui.screens.customer_search import CustomerSearch
+from till_tui.screens.history import HistoryScreen
 from till_tui.screens.login import LoginScreen
+from till_tui.screens.open_shift import OpenShiftScreen
 from till_tui.screens.payment import PaymentScreen
 from till_tui.screens.payment_dialogs import ShortBalance
 from till_tui.screens.sale import SaleScreen
-from till_tui.store.db import close_database
+from till_tui.store.db import close_database, database
 from till_tui.widgets.customer_bar import CustomerBar
 
 ESPRESSO = demo_barcode(1)  # Café expresso, 1.50
@@ -185,10 +188,28 @@ async def test_a_scan_goes_through_the_note_to_the_sale(app: TillApp) -> None:
 
 async def test_a_scan_elsewhere_is_ignored_with_a_message(app: TillApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        assert isinstance(app.screen, LoginScreen)
+        await start_selling(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        bells = BellCounter(app)
         await scanned(pilot, ESPRESSO)
-        assert message(pilot) == f"Scan ignored on this screen: {ESPRESSO}"
-        assert app.screen.query_one("#pin", Input).value == ""
+        assert f"Scan ignored on this screen: {ESPRESSO}" in screen_text(pilot)
+        assert bells.count == 1
+
+
+async def test_a_product_scanned_on_the_login_screen_is_no_wrong_pin(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        for _scan in range(6):  # more than the five wrong PINs that lock the login
+            await scanned(pilot, ESPRESSO)
+        assert message(pilot) == "Scan ignored: type your PIN to log in."
+        pin = app.screen.query_one("#pin", Input)
+        assert pin.value == "" and not pin.disabled
+        await scanned(pilot, CASHIER_PIN)  # a staff badge holding the PIN
+        assert isinstance(app.screen, OpenShiftScreen)
+    rows = database.execute_sql("SELECT kind FROM journal WHERE kind LIKE 'log%'").fetchall()
+    assert rows == [("login",)], "no scan counted as a wrong PIN"
 
 
 # -- from the device to the screen ----------------------------------------------------------
@@ -209,14 +230,18 @@ def scanner_app(config: Config, devices: Devices) -> Iterator[TillApp]:
     close_database()
 
 
-async def test_the_reader_starts_after_login_and_a_scan_adds_the_product(
+async def test_the_reader_starts_with_the_login_screen_and_a_scan_adds_the_product(
     scanner_app: TillApp, devices: Devices
 ) -> None:
     scanner = devices.plug(SOURCE, Hardware())
     async with scanner_app.run_test(size=SIZE) as pilot:
-        assert scanner_app.scanner is None, "nothing is opened before a cashier logs in"
-        await start_selling(pilot)
+        # Grabbed on the login screen: a scan there never types into the PIN field.
         await eventually(lambda: scanner.grabs == 1, what="the scanner grabbed")
+        scanner.type(ESPRESSO)
+        await eventually(lambda: "Scan ignored" in message(pilot), what="the scan refused")
+        assert scanner_app.screen.query_one("#pin", Input).value == ""
+        await start_selling(pilot)
+        assert scanner.grabs == 1, "grabbed once"
         scanner.type(ESPRESSO)
         await eventually(lambda: cart(pilot).lines, what="the product in the cart")
         await pilot.pause()

@@ -36,6 +36,10 @@ __all__ = ["Session", "TillApp", "TillBase", "make_app", "record_config", "sale_
 log = logging.getLogger(__name__)
 
 
+SCANNER_START_DELAY = 0.3
+"""Seconds after the first screen is mounted before the scanners are opened."""
+
+
 class TillApp(PrintingMixin, ScannerMixin):
     """The till."""
 
@@ -82,6 +86,9 @@ class TillApp(PrintingMixin, ScannerMixin):
             self.add_class("-console")
         self.push_screen(LoginScreen())
         self._watch_printer()
+        # Scanners are grabbed from the login screen on (a scan there must not type a PIN),
+        # once the first screen is up: evdev is imported and devices looked for meanwhile.
+        self.set_timer(SCANNER_START_DELAY, self.start_scanner)
 
     _config_recorded = False
 
@@ -105,7 +112,7 @@ class TillApp(PrintingMixin, ScannerMixin):
 
         self.session = Session(cashier, shift)
         self.push_screen(SaleScreen(greeting))
-        self.start_scanner()
+        self.start_scanner()  # at once, if the cashier logged in before the timer
 
     def end_session(self, *, log_out: bool = False) -> None:
         """The cashier leaves the sale screen; `log_out`: they left the till (F12), which is

@@ -1,4 +1,4 @@
-"""Barcode scanners read over evdev for the till app: the reader started at the first login,
+"""Barcode scanners read over evdev for the till app: the reader started with the first screen,
 one `Scanned` message per code handed to the screen in front, refusals and the scanners'
 state on the status line."""
 
@@ -35,9 +35,9 @@ class ScannerMixin(TillBase):
     _scanner_warned: frozenset[str] = frozenset()
 
     def start_scanner(self) -> None:
-        """Read the barcode scanners over evdev from the first login on (once): the configured
-        `[scanner] devices`, or the scanners found. evdev is imported and the devices looked
-        for in a worker thread, never before the first screen."""
+        """Read the barcode scanners over evdev (once, from just after the first screen): the
+        configured `[scanner] devices`, or the scanners found. evdev is imported and the
+        devices looked for in a worker thread, never before the first screen."""
         if self._scanner_asked:
             return
         self._scanner_asked = True

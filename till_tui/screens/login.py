@@ -17,6 +17,9 @@ from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.store.errors import StoreError
 from till_tui.widgets.key_bar import KeyBar
 
+PIN_LENGTH = 8
+"""The longest PIN the field takes."""
+
 
 class LoginScreen(TillScreen[None]):
     """Type your PIN and press Enter."""
@@ -39,7 +42,7 @@ class LoginScreen(TillScreen[None]):
                 id="register",
             )
             yield Static(_("PIN"), classes="label")
-            yield Input(password=True, id="pin", restrict=r"[0-9]*", max_length=8)
+            yield Input(password=True, id="pin", restrict=r"[0-9]*", max_length=PIN_LENGTH)
             yield Static("", id="message")
             if self.till.demo_hint:
                 yield Static(Text(_("Demo till: ") + self.till.demo_hint), id="demo-hint")
@@ -51,6 +54,18 @@ class LoginScreen(TillScreen[None]):
                     )
         yield KeyBar()
 
+    def scanned(self, code: str) -> bool:
+        """A scan (over evdev, or typed by a keyboard-wedge scanner): a code that can be a PIN
+        (up to 8 digits: a staff badge) is checked as one; any other (a product, a loyalty
+        card) is ignored and said so, so a stray scan never counts towards the login lock."""
+        pin = self.query_one("#pin", Input)
+        if len(code) <= PIN_LENGTH and code.isascii() and code.isdigit() and not pin.disabled:
+            pin.value = code
+            self.submit_pin(code)
+            return True
+        self.say(_("Scan ignored: type your PIN to log in."), error=True)
+        return False
+
     def on_screen_resume(self) -> None:
         self.query_one("#pin", Input).focus()
 
@@ -60,11 +75,13 @@ class LoginScreen(TillScreen[None]):
 
     @on(Input.Submitted, "#pin")
     def check_pin(self, event: Input.Submitted) -> None:
-        if not event.value:
-            return
-        event.input.disabled = True
+        if event.value:
+            self.submit_pin(event.value)
+
+    def submit_pin(self, pin: str) -> None:
+        self.query_one("#pin", Input).disabled = True
         self.say(_("Checking…"))
-        self.authenticate(event.value)
+        self.authenticate(pin)
 
     @work(thread=True, exclusive=True, group="login", exit_on_error=False)
     def authenticate(self, pin: str) -> None:
