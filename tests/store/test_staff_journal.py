@@ -17,7 +17,7 @@ from till_tui.config import Config
 from till_tui.store import journal, staff
 from till_tui.store.db import close_database, database
 from till_tui.store.services import Services
-from till_tui.store.staff import LOCK_AFTER, LoginLocked, StaffDirectory
+from till_tui.store.staff import LOCK_AFTER, ApprovalLocked, LoginLocked, StaffDirectory
 
 
 def events(register: str = "R1") -> list[tuple[str, Any]]:
@@ -40,7 +40,8 @@ def test_logins_wrong_pins_and_logouts_are_journaled(services: Services) -> None
         ("login_failed", {"in_a_row": 1}),
         ("login", {"staff": "Camille"}),
         ("logout", {"staff": "Camille"}),
-        ("pin_failed", {"for": "approval"}),
+        ("pin_failed", {"for": "approval", "in_a_row": 1}),
+        ("approval", {"staff": "Patron"}),
     ]
     assert all(check.broken is None for check in map(journal.verify_chain, ["R1"]))
 
@@ -119,3 +120,33 @@ async def test_the_settings_are_journaled_at_start_up_when_they_change(config: C
     last = [data for kind, data in events() if kind == "config"]
     assert len(last) == 2 and last[1]["changed"] == ["till.close_threshold"]
     assert journal.verify_chain("R1").broken is None
+
+
+def test_five_wrong_pins_at_an_approval_lock_approvals_for_a_minute(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = services.staff
+    assert directory.approve(CASHIER_PIN) is None, "a cashier's own PIN approves nothing"
+    for attempt in range(2, LOCK_AFTER):
+        assert directory.approve("0000") is None, attempt
+    with pytest.raises(ApprovalLocked) as locked:
+        directory.approve("0000")
+    assert "approvals are locked for 60 s" in str(locked.value)
+    with pytest.raises(ApprovalLocked):  # the manager's PIN does not help while locked
+        directory.approve(MANAGER_PIN)
+    assert directory.locked_for() == 0, "the login itself is not locked"
+    rows = database.execute_sql(
+        "SELECT kind, staff_id, payload FROM journal WHERE register = 'R1' ORDER BY seq"
+    ).fetchall()
+    assert [kind for kind, _staff, _payload in rows] == ["pin_failed"] * LOCK_AFTER + [
+        "approval_locked"
+    ]
+    cashier_try = rows[0]
+    assert cashier_try[1] is not None, "who typed their own PIN is recorded"
+    assert json.loads(rows[LOCK_AFTER - 1][2])["in_a_row"] == LOCK_AFTER
+
+    monkeypatch.setattr(staff, "LOCK_SECONDS", 1)  # the lock, as if a minute were 1 s
+    time.sleep(1.1)
+    manager = directory.approve(MANAGER_PIN)
+    assert manager is not None and manager.is_manager
+    assert directory.approve("0000") is None, "the count starts again after an approval"

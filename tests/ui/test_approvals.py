@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.conftest import CASHIER_PIN, MANAGER_PIN
 from tests.escpos_text import receipts_in
@@ -111,6 +111,27 @@ async def test_a_cashiers_discount_above_the_limit_waits_for_a_managers_pin(
         await pay_in_cash(pilot)
         assert "Sale N° 1 completed" in message(pilot)
         assert last_line()[0] == patron
+
+
+async def test_five_wrong_pins_lock_the_approval_and_escape_still_cancels(app: TillApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await start_selling(pilot)
+        await scan(pilot, WINE)
+        await pilot.press("f4")
+        await enter(pilot, "20%")
+        for guess in ("1111", "2222", "3333", "4444", "5555"):
+            assert showing(app, ManagerPin)
+            await enter(pilot, guess)
+        text = await shown(pilot)
+        assert "Too many wrong PINs: approvals are locked for 60 s." in text
+        pin = app.screen.query_one("#pin", Input)
+        assert pin.disabled, "no more guesses while locked"
+        await enter(pilot, MANAGER_PIN)
+        assert showing(app, ManagerPin), "typing does nothing while locked"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert showing(app, SaleScreen)
+        assert cart(pilot).lines[0].adjustment is None, "nothing given"
 
 
 async def test_escape_on_the_managers_pin_gives_no_discount(app: TillApp) -> None:

@@ -116,8 +116,13 @@ class ManagerPin(TillModal[StaffMember]):
 
     @work(thread=True, exclusive=True, group="manager-pin", exit_on_error=False)
     def authenticate(self, pin: str) -> None:
+        from till_tui.store.staff import ApprovalLocked
+
         try:
-            member = self.till.services.staff.approve(pin)  # a wrong PIN is journaled
+            member = self.till.services.staff.approve(pin)  # journaled, locked after 5 wrong
+        except ApprovalLocked as locked:
+            self.app.call_from_thread(self.locked, str(locked), locked.seconds)
+            return
         except StoreError as error:
             message = str(error)
             self.app.call_from_thread(lambda: self.say(message, error=True))
@@ -133,3 +138,17 @@ class ManagerPin(TillModal[StaffMember]):
             self.say(_("This is not a manager's PIN."), error=True)
             return
         self.dismiss(member)
+
+    def locked(self, message: str, seconds: int) -> None:
+        """Too many wrong PINs: the field stays disabled until the lock ends (Escape still
+        cancels what was asked)."""
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        self.say(message, error=True)
+        self.set_timer(seconds, self.unlocked)
+
+    def unlocked(self) -> None:
+        pin = self.query_one("#pin", Input)
+        pin.disabled = False
+        pin.focus()
+        self.say(_("A manager types their PIN and presses Enter to approve."))

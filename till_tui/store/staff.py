@@ -40,6 +40,16 @@ class LoginLocked(StaffError):
         self.seconds = seconds
 
 
+class ApprovalLocked(StaffError):
+    """Too many wrong PINs at a manager's approval: approvals are locked for `seconds` more."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            _("Too many wrong PINs: approvals are locked for {seconds} s.").format(seconds=seconds)
+        )
+        self.seconds = seconds
+
+
 def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     """A salted scrypt hash of `pin`, as "scrypt$n$r$p$salt$hash" (hex)."""
     salt = salt if salt is not None else secrets.token_bytes(16)
@@ -67,6 +77,10 @@ def _member(row: Staff) -> StaffMember:
 _LOGINS_SQL = (
     "SELECT kind, created_at FROM journal WHERE register = ?"
     " AND kind IN ('login', 'login_failed', 'login_locked') ORDER BY seq DESC LIMIT ?"
+)
+_APPROVALS_SQL = (
+    "SELECT kind, created_at FROM journal WHERE register = ?"
+    " AND kind IN ('approval', 'pin_failed', 'approval_locked') ORDER BY seq DESC LIMIT ?"
 )
 
 
@@ -109,8 +123,11 @@ class StaffDirectory:
 
     def locked_for(self) -> int:
         """Seconds the login stays locked (0: not locked)."""
-        last = database.execute_sql(_LOGINS_SQL, (self.register, 1)).fetchone()
-        if last is None or last[0] != "login_locked":
+        return self._locked_for(_LOGINS_SQL, "login_locked")
+
+    def _locked_for(self, sql: str, lock: str) -> int:
+        last = database.execute_sql(sql, (self.register, 1)).fetchone()
+        if last is None or last[0] != lock:
             return 0
         until = Journal.created_at.python_value(last[1]) + timedelta(seconds=LOCK_SECONDS)
         left = (until - now()).total_seconds()
@@ -136,10 +153,10 @@ class StaffDirectory:
             raise LoginLocked(LOCK_SECONDS)
         return None
 
-    def _failures_in_a_row(self) -> int:
+    def _failures_in_a_row(self, sql: str = _LOGINS_SQL, failed: str = "login_failed") -> int:
         failures = 0
-        for kind, _stamp in database.execute_sql(_LOGINS_SQL, (self.register, LOCK_AFTER)):
-            if kind != "login_failed":
+        for kind, _stamp in database.execute_sql(sql, (self.register, LOCK_AFTER)):
+            if kind != failed:
                 break
             failures += 1
         return failures
@@ -149,11 +166,33 @@ class StaffDirectory:
         with transaction():
             journal.append(self.register, "logout", member.id, {"staff": member.name})
 
+    def approval_locked_for(self) -> int:
+        """Seconds a manager's approval stays locked (0: not locked)."""
+        return self._locked_for(_APPROVALS_SQL, "approval_locked")
+
     def approve(self, pin: str) -> StaffMember | None:
-        """The member whose PIN this is, typed to approve something; a wrong PIN is
-        journaled ("pin_failed")."""
+        """The manager whose PIN this is, typed to approve what a cashier may not do alone
+        (journaled "approval"), or None: a PIN that is no manager's (a cashier's own
+        included) is journaled "pin_failed". The fifth in a row locks approvals for a
+        minute (journaled "approval_locked") and raises ApprovalLocked, as does any try
+        while they are locked: a cashier cannot guess a manager's PIN."""
+        left = self.approval_locked_for()
+        if left:
+            raise ApprovalLocked(left)
         member = self.authenticate(pin)
-        if member is None:
-            with transaction():
-                journal.append(self.register, "pin_failed", None, {"for": "approval"})
-        return member
+        with transaction():
+            if member is not None and member.is_manager:
+                journal.append(self.register, "approval", member.id, {"staff": member.name})
+                return member
+            failures = self._failures_in_a_row(_APPROVALS_SQL, "pin_failed") + 1
+            journal.append(
+                self.register,
+                "pin_failed",
+                member.id if member is not None else None,
+                {"for": "approval", "in_a_row": failures},
+            )
+            if failures >= LOCK_AFTER:
+                journal.append(self.register, "approval_locked", None, {"seconds": LOCK_SECONDS})
+        if failures >= LOCK_AFTER:
+            raise ApprovalLocked(LOCK_SECONDS)
+        return None
