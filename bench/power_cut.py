@@ -116,8 +116,9 @@ def check(store: Path, config_path: Path) -> list[str]:
             " ELSE 0 END) FROM ledger_entry GROUP BY customer_id"
         ):
             last = connection.execute(
-                "SELECT payload FROM journal WHERE payload LIKE ? ORDER BY id DESC LIMIT 1",
-                (f'%"customer":{customer},"entry":%',),
+                "SELECT payload FROM journal WHERE json_extract(payload, '$.customer') = ?"
+                " AND json_extract(payload, '$.entry') IS NOT NULL ORDER BY id DESC LIMIT 1",
+                (customer,),
             ).fetchone()
             recorded = json.loads(last[0])["prepaid"] if last else None
             if prepaid < 0 or recorded != prepaid:

@@ -29,7 +29,8 @@ is wrapped to set an event), then for the next screen refresh (`call_after_refre
 Wall time is `perf_counter`, CPU is `process_time` (the app runs in this process). The same
 is measured on a bare Textual app (an Input, and a DataTable that appends a row on Enter,
 pre-filled with 10 or 200 rows), in alternating blocks (till, bare, till, bare...) so drift
-hits both. It prints median and p95 per scan and the till/bare ratios (target <= 1.2).
+hits both. It prints median and p95 per scan and the till/bare ratios (target <= 1.2; a
+keyboard-wedge burst <= 1.1).
 
 `--cachegrind` counts instructions instead (valgrind's cachegrind, `PYTHONHASHSEED=0`,
 `--cache-sim=no`), where wall and CPU times are noisy: the bare app's burst, the till's evdev
@@ -96,6 +97,9 @@ from till_tui.store.services import Services
 from till_tui.widgets.cart_table import CartTable
 
 TARGET = 1.2
+"""The till's typed scan (Pilot keys) and evdev scan against the same in the bare app."""
+WEDGE_TARGET = 1.1
+"""A keyboard-wedge scan (14 keys at once) against the bare app's burst."""
 EVDEV_CPU_TARGET = 0.2
 """The till's evdev scan costs at most this much CPU of the bare app's 14-key burst."""
 EVDEV_EXTRA_MS = 5.0
@@ -757,10 +761,11 @@ def print_results(results: Results, plan: Plan, build_seconds: float) -> None:
                 medians[app_name] = print_row(results[(app_name, size, mode)], size, app_name)
             wall_ratio = medians["till"][0] / medians["bare"][0]
             cpu_ratio = medians["till"][1] / medians["bare"][1]
+            target = WEDGE_TARGET if mode == "burst" else TARGET
             print(
-                f"  {size:>4} {'ratio':<6} till/bare (target <= {TARGET}): "
-                f"wall {wall_ratio:.2f} {verdict(wall_ratio, TARGET)}, cpu {cpu_ratio:.2f} "
-                f"{verdict(cpu_ratio, TARGET)}"
+                f"  {size:>4} {'ratio':<6} till/bare (target <= {target}): "
+                f"wall {wall_ratio:.2f} {verdict(wall_ratio, target)}, cpu {cpu_ratio:.2f} "
+                f"{verdict(cpu_ratio, target)}"
             )
     if evdev_n:
         limit = frame_ms() + EVDEV_EXTRA_MS

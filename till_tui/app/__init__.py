@@ -97,8 +97,7 @@ class TillApp(PrintingMixin, ScannerMixin):
         once per start, from the worker that checks the first PIN (before that PIN counts),
         so the journal's imports and query never delay the first screen."""
         if not self._config_recorded:
-            self._config_recorded = True
-            record_config(self.config)
+            self._config_recorded = record_config(self.config)  # else tried at the next PIN
 
     def action_quit_till(self) -> None:
         if self.session is not None:
@@ -167,9 +166,10 @@ def make_app(config: Config, *, demo_hint: str = "") -> TillApp:
     return TillApp(config, services, demo_hint=demo_hint)
 
 
-def record_config(config: Config) -> None:
+def record_config(config: Config) -> bool:
     """Journal the settings the till starts with when they changed since the last start
-    (secrets left out); a store too busy to take it does not keep the till from starting."""
+    (secrets left out); a store too busy to take it does not keep the till from starting.
+    False if it could not be written (to try again later)."""
     import dataclasses
     import json
 
@@ -185,6 +185,7 @@ def record_config(config: Config) -> None:
         )
     except StoreError as error:
         log.warning("Configuration not journaled: %s", error)
-        return
+        return False
     if changed:
         log.info("Configuration changed since the last start: %s", ", ".join(changed))
+    return True
