@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_config
+from tests.fake_evdev import Devices, Hardware, InputFolder
 from tests.store.tills import open_till
 from tests.test_cli import till
-from till_tui.config import load_config
+from till_tui.config import Config, load_config
 from till_tui.demo import DemoStore
-from till_tui.doctor import DISK_FAIL, DISK_WARN, _disk, _scanner
+from till_tui.doctor import DISK_FAIL, DISK_WARN, _disk, _scanner, _scanners
 from till_tui.store.db import close_database
 from till_tui.store.migrations import LATEST
 from till_tui.store.services import Services
@@ -121,6 +122,7 @@ def test_a_missing_database_and_a_newer_one(tmp_path: Path, shop: DemoStore) -> 
     result = till(tmp_path, "doctor", config=config)
     assert result.returncode == 1
     assert "No database at" in result.stdout
+    assert lines(result.stdout)["Disk"].startswith("OK"), "the disk is checked all the same"
 
     with db(shop) as connection:
         connection.execute(
@@ -144,9 +146,63 @@ def test_disk_thresholds(tmp_path: Path) -> None:
 def test_a_scanner_path_missing_or_open(tmp_path: Path) -> None:
     missing = _scanner(tmp_path / "usb-Honeywell-event-kbd")
     assert missing.status == "FAIL" and "unplugged" in missing.detail
-    device = tmp_path / "usb-Scanner-event-kbd"
-    device.write_bytes(b"")
+    devices = Devices()
+    folder = InputFolder(tmp_path / "input", devices)
+    scanner = Hardware()
+    device = Path(folder.plug(3, scanner, by_id="usb-Honeywell_Scanner-event-kbd"))
     with device.open("rb"):
-        check = _scanner(device)
+        check = _scanner(device, devices)
     assert check.status == "OK"
+    assert check.detail.startswith("Honeywell Barcode Scanner; not grabbed"), check.detail
     assert f"({os.getpid()})" in check.detail, "the process holding the device is named"
+    assert scanner.grabs == 1, "grabbed to find out"
+    assert [(h.grabbed, h.closed) for h in scanner.handles] == [(False, True)], "and let go"
+
+
+def test_a_scanner_grabbed_elsewhere_or_forbidden(tmp_path: Path) -> None:
+    devices = Devices()
+    folder = InputFolder(tmp_path / "input", devices)
+    held = Path(folder.plug(3, Hardware(held_elsewhere=True), by_id="usb-Held-event-kbd"))
+    check = _scanner(held, devices)
+    assert check.status == "OK" and "grabbed by another program" in check.detail
+    denied = Path(folder.plug(4, Hardware(), by_id="usb-Denied-event-kbd"))
+    devices.denied.add(str(denied))
+    check = _scanner(denied, devices)
+    assert (check.status, check.detail) == ("FAIL", "permission denied")
+    assert "udev rule" in check.fix
+
+
+def test_scanners_are_found_as_the_till_finds_them(tmp_path: Path, config_of: Config) -> None:
+    devices = Devices()
+    folder = InputFolder(tmp_path / "input", devices)
+    folder.plug(0, Hardware(name="AT Translated Set 2 keyboard", vendor=0x0001))
+    checks = list(_scanners(config_of, devices, str(folder.root)))
+    assert [(c.status, c.detail) for c in checks] == [("WARN", f"none found in {folder.root}")], (
+        "a keyboard is no scanner"
+    )
+    # A Newland by its maker, a generic "HID KBW" by its name: neither says "scan" in by-id.
+    folder.plug(1, Hardware(name="Newland NLS-HR22", vendor=0x1EAB), by_id="usb-Newland-kbd")
+    folder.plug(2, Hardware(name="SM SM-2D PRODUCT HID KBW", vendor=0x1A86))
+    checks = list(_scanners(config_of, devices, str(folder.root)))
+    assert [(c.name, c.status, c.detail.split(";")[0]) for c in checks] == [
+        (f"Scanner {folder.root}/by-id/usb-Newland-kbd", "OK", "Newland NLS-HR22"),
+        (f"Scanner {folder.root}/event2", "OK", "SM SM-2D PRODUCT HID KBW"),
+    ]
+
+
+def test_no_scanner_found_says_when_devices_could_not_be_read(
+    tmp_path: Path, config_of: Config
+) -> None:
+    devices = Devices()
+    folder = InputFolder(tmp_path / "input", devices)
+    node = folder.plug(0, Hardware())
+    devices.denied.add(node)
+    (check,) = _scanners(config_of, devices, str(folder.root))
+    assert check.status == "WARN"
+    assert check.fix.startswith("1 input devices could not be read: install the udev rule")
+
+
+@pytest.fixture
+def config_of(demo: DemoStore) -> Config:
+    """The demo store's settings: no scanner configured (auto-detection)."""
+    return load_config(demo.config_path)

@@ -7,6 +7,8 @@ chain of every register, free disk, printer, scanners.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import platform
 import shutil
@@ -14,10 +16,13 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from till_tui.config import Config, ConfigError, load_config
 from till_tui.i18n import _
+
+if TYPE_CHECKING:
+    from till_tui.hw.scanner import Opener
 
 Status = Literal["OK", "WARN", "FAIL"]
 
@@ -78,6 +83,14 @@ def _database_checks(config: Config) -> Iterator[Check]:
     except StoreError as error:
         yield Check(_("Database"), "FAIL", str(error), _("Fix [store] database in config.toml."))
         return
+    yield from _database_file_checks(path)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # a database not created yet: the disk it will be on
+    yield _disk(folder)
+
+
+def _database_file_checks(path: Path) -> Iterator[Check]:
     if not path.exists():
         yield Check(
             _("Database"),
@@ -95,7 +108,6 @@ def _database_checks(config: Config) -> Iterator[Check]:
         yield from _database(connection, path)
     finally:
         connection.close()
-    yield _disk(path.parent)
 
 
 def _database(connection: sqlite3.Connection, path: Path) -> Iterator[Check]:
@@ -229,56 +241,107 @@ def _printer(config: Config) -> Check:
     return Check(name, "OK", message)
 
 
-def _scanners(config: Config) -> Iterator[Check]:
-    configured = [Path(p) for p in config.scanner.devices]
-    by_id = Path("/dev/input/by-id")
+def _scanners(
+    config: Config, opener: Opener | None = None, folder: str | None = None
+) -> Iterator[Check]:
+    """The configured scanners, or those the till's own auto-detection finds (by name, USB
+    maker and keys, as the till does): one line each."""
+    from till_tui.hw.scanner import INPUT_FOLDER, Detector, evdev_available
+
+    folder = folder or INPUT_FOLDER
+    if opener is None and not evdev_available():
+        yield Check(
+            _("Scanners"),
+            "WARN",
+            _("python-evdev is not installed: scanners are read as keyboards only"),
+            _("Scanners that type (keyboard wedge) still work; see the README."),
+        )
+        return
+    configured = [Path(path) for path in config.scanner.devices]
     if not configured:
-        if not by_id.is_dir():
+        if not os.path.isdir(folder):
             yield Check(
                 _("Scanners"),
                 "WARN",
-                _("no input devices here ({path} missing)").format(path=by_id),
+                _("no input devices here ({path} missing)").format(path=folder),
                 _("On a terminal over SSH, scanners that type (keyboard wedge) still work."),
             )
             return
-        configured = sorted(
-            p for p in by_id.iterdir() if p.name.endswith("-event-kbd") and _looks_like_scanner(p)
-        )
+        configured = [Path(path) for path in Detector(opener, folder)()]
         if not configured:
-            yield Check(
-                _("Scanners"),
-                "WARN",
-                _("none found in {path}").format(path=by_id),
-                _("Plug the scanner in, or list it in [scanner] devices."),
-            )
+            unreadable = [
+                node
+                for node in glob.glob(os.path.join(glob.escape(folder), "event*"))
+                if not _readable(node, opener)
+            ]
+            fix = _("Plug the scanner in, or list it in [scanner] devices.")
+            if unreadable:
+                fix = _(
+                    "{count} input devices could not be read: install the udev rule from the "
+                    "README, or list the scanner in [scanner] devices."
+                ).format(count=len(unreadable))
+            yield Check(_("Scanners"), "WARN", _("none found in {path}").format(path=folder), fix)
             return
     for device in configured:
-        yield _scanner(device)
+        yield _scanner(device, opener)
 
 
-def _looks_like_scanner(path: Path) -> bool:
-    name = path.name.lower()
-    return any(word in name for word in ("scan", "barcode", "honeywell", "zebra", "symbol"))
+def _readable(node: str, opener: Opener | None) -> bool:
+    from till_tui.hw.scanner import open_evdev
+
+    try:
+        device = (opener or open_evdev)(node)
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        device.close()
+    return True
 
 
-def _scanner(device: Path) -> Check:
+def _scanner(device: Path, opener: Opener | None = None) -> Check:
+    """One scanner: there, readable, its name, and whether a program (the till) has grabbed
+    it; a scanner nobody grabbed is grabbed and let go at once to find out."""
+    from till_tui.hw.scanner import ScannerState, open_evdev, state_of
+
     name = _("Scanner {path}").format(path=device)
+    unplugged = Check(
+        name, "FAIL", _("not found (unplugged?)"), _("Plug it in, or fix [scanner] devices.")
+    )
+    denied = Check(
+        name,
+        "FAIL",
+        _("permission denied"),
+        _("Install the udev rule from the README, or add the till user to the input group."),
+    )
     if not device.exists():
-        return Check(
-            name, "FAIL", _("not found (unplugged?)"), _("Plug it in, or fix [scanner] devices.")
-        )
+        return unplugged
     if not os.access(device, os.R_OK):
-        return Check(
-            name,
-            "FAIL",
-            _("permission denied"),
-            _("Install the udev rule from the README, or add the till user to the input group."),
-        )
+        return denied
     holders = _holders(device.resolve())
-    detail = _("readable")
-    if holders:
-        detail = _("readable; open by {processes}").format(processes=", ".join(holders))
-    return Check(name, "OK", detail)
+    held = _("open by {processes}").format(processes=", ".join(holders)) if holders else ""
+    try:
+        handle = (opener or open_evdev)(str(device))
+    except OSError as error:
+        state = state_of(error)
+        if state is ScannerState.UNPLUGGED:
+            return unplugged
+        if state is ScannerState.NO_PERMISSION:
+            return denied
+        return Check(name, "FAIL", error.strerror or str(error), _("Plug it in again."))
+    try:
+        try:
+            handle.grab()
+        except OSError as error:
+            if state_of(error) is not ScannerState.BUSY:
+                return Check(name, "FAIL", error.strerror or str(error), _("Plug it in again."))
+            grab = _("grabbed by another program (the till, if it runs)")
+        else:
+            handle.ungrab()
+            grab = _("not grabbed: no till is reading it")
+    finally:
+        with contextlib.suppress(OSError):
+            handle.close()
+    return Check(name, "OK", "; ".join(part for part in (handle.name, grab, held) if part))
 
 
 def _holders(device: Path) -> list[str]:
