@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import write_config
 from tests.fake_evdev import Devices, Hardware, InputFolder
+from tests.printer_server import (
+    COVER_OPEN,
+    ONLINE,
+    PAPER_NEAR_END,
+    PAPER_OUT,
+    NetworkPrinterServer,
+    refused_port,
+)
 from tests.store.tills import open_till
 from tests.test_cli import till
-from till_tui.config import Config, load_config
+from till_tui.config import Config, PrinterConfig, load_config
 from till_tui.demo import DemoStore
-from till_tui.doctor import DISK_FAIL, DISK_WARN, _disk, _scanner, _scanners
+from till_tui.doctor import DISK_FAIL, DISK_WARN, _disk, _printer, _scanner, _scanners
 from till_tui.store.db import close_database
 from till_tui.store.migrations import LATEST
 from till_tui.store.services import Services
@@ -206,3 +215,43 @@ def test_no_scanner_found_says_when_devices_could_not_be_read(
 def config_of(demo: DemoStore) -> Config:
     """The demo store's settings: no scanner configured (auto-detection)."""
     return load_config(demo.config_path)
+
+
+@pytest.fixture
+def printer_server() -> Iterator[NetworkPrinterServer]:
+    server = NetworkPrinterServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    ("answers", "status", "detail"),
+    [
+        (ONLINE, "OK", "Printer ready"),
+        (PAPER_NEAR_END, "WARN", "Printer ready; the paper roll is nearly finished"),
+        (PAPER_OUT, "FAIL", "Printer offline: out of paper"),
+        (COVER_OPEN, "FAIL", "Printer offline: the cover is open"),
+    ],
+    ids=["online", "paper-low", "paper-out", "cover-open"],
+)
+def test_a_network_printers_state(
+    config_of: Config,
+    printer_server: NetworkPrinterServer,
+    answers: dict[int, int],
+    status: str,
+    detail: str,
+) -> None:
+    printer_server.printer.set(answers)
+    settings = PrinterConfig(kind="network", host="127.0.0.1", port=printer_server.port, timeout=2)
+    check = _printer(replace(config_of, printer=settings))
+    assert (check.status, check.detail) == (status, detail)
+
+
+def test_a_printer_that_cannot_be_reached_or_written(config_of: Config, tmp_path: Path) -> None:
+    settings = PrinterConfig(kind="network", host="127.0.0.1", port=refused_port(), timeout=1)
+    check = _printer(replace(config_of, printer=settings))
+    assert check.status == "FAIL" and "cannot reach 127.0.0.1" in check.detail
+    assert check.fix == "Check the cable, the power and the paper."
+    nowhere = tmp_path / "no-such-folder" / "receipts.escpos"
+    check = _printer(replace(config_of, printer=PrinterConfig(kind="file", path=str(nowhere))))
+    assert (check.status, check.detail) == ("FAIL", f"{nowhere} is not writable by this user")
