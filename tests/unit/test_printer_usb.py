@@ -1,7 +1,9 @@
 """USB printers: the configuration and the messages when there is no printer to talk to.
 
-This machine has no USB bus: a real USB printer is not exercised here. What is tested is what
-a till says when libusb is missing, or when the printer is not on the bus, with the real pyusb.
+This machine has no USB bus. What is tested with the real pyusb alone is what a till says when
+libusb is missing, or when the printer is not on the bus; then a printer on the bus is played
+by a pyusb backend (tests/fake_usb.py), under the real pyusb and the till's USB code:
+receipts, status, endpoints, unplugging.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_config
+from tests.escpos_text import decode_escpos
+from tests.fake_usb import PrinterBackend
+from tests.printer_server import PAPER_OUT, STATUS_ANSWERS
+from tests.unit.test_printer import render, sample_receipt
 from till_tui.config import ConfigError, PrinterConfig, load_config
 from till_tui.hw.printer import PrinterError, open_printer
 from till_tui.hw.printer_status import PrinterStatus
@@ -118,3 +124,65 @@ def test_a_printer_not_on_the_bus() -> None:
         printer.send(b"x")
     assert str(caught.value) == expected
     assert printer.status() == PrinterStatus(False, None, expected)
+
+
+# -- a printer on the bus (pyusb over a backend that plays the printer: tests/fake_usb.py) --
+
+
+@pytest.fixture
+def bus(monkeypatch: pytest.MonkeyPatch) -> PrinterBackend:
+    """One Epson receipt printer on the USB bus, found by the real pyusb."""
+    import usb.core  # type: ignore[import-untyped]
+
+    backend = PrinterBackend(vendor=0x04B8, product=0x0202)
+    real_find = usb.core.find
+    monkeypatch.setattr(usb.core, "find", lambda **match: real_find(backend=backend, **match))
+    return backend
+
+
+def test_a_receipt_goes_out_byte_for_byte_and_the_status_comes_back(bus: PrinterBackend) -> None:
+    printer = usb_printer()
+    data = render(sample_receipt(7))
+    printer.send(data)
+    assert bytes(bus.printer.printed) == data
+    assert "Sale N° 7" in decode_escpos(bytes(bus.printer.printed)).splitlines()
+    assert not bus.kernel_driver, "the kernel's usblp driver is detached from the printer"
+    assert not bus.claimed and bus.opened >= 1, "the interface is let go after the receipt"
+    assert bus.printer.queries[:2] == [1, 4], "asked whether it can print first"
+    assert printer.status() == PrinterStatus(True, "ok", "Printer ready")
+
+
+@STATUS_ANSWERS
+def test_the_printers_state_is_read_over_usb(
+    bus: PrinterBackend, answers: dict[int, int], expected: PrinterStatus
+) -> None:
+    bus.printer.set(answers)
+    assert usb_printer().status() == expected
+
+
+def test_a_paper_out_printer_is_sent_nothing(bus: PrinterBackend) -> None:
+    bus.printer.set(PAPER_OUT)
+    with pytest.raises(PrinterError) as caught:
+        usb_printer().send(b"receipt")
+    assert "out of paper" in str(caught.value)
+    assert bytes(bus.printer.printed) == b"", "nothing printed later by surprise"
+
+
+def test_endpoints_and_interface_from_the_config(bus: PrinterBackend) -> None:
+    printer = usb_printer(in_ep="0x82", out_ep="0x01")
+    printer.send(b"hello")
+    assert bytes(bus.printer.printed) == b"hello"
+    with pytest.raises(PrinterError) as caught:
+        usb_printer(interface=1).send(b"x")
+    assert str(caught.value) == (
+        "USB printer 04b8:0202 has no interface 1 (check [printer] interface)"
+    )
+
+
+def test_a_printer_unplugged_says_so(bus: PrinterBackend) -> None:
+    bus.plugged = False
+    expected = "USB printer 04b8:0202 not found: is it plugged in and switched on?"
+    with pytest.raises(PrinterError) as caught:
+        usb_printer().send(b"x")
+    assert str(caught.value) == expected
+    assert usb_printer().status() == PrinterStatus(False, None, expected)
