@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.escpos_text import decode_escpos
 from tests.store.tills import EUR, open_till
 from tests.test_cli import till
 from till_tui.config import load_config
@@ -233,3 +234,71 @@ def test_the_journal_export_lets_an_auditor_recompute_every_hash(
         config=shop.config_path,
     )  # fmt: skip
     assert result.returncode == 0 and result.stdout == "", "nothing journaled then"
+
+
+def rewrite_chain(shop: DemoStore, register: str = "R1") -> None:
+    """Recompute every hash of the register's chain, as someone with sqlite3 and the README's
+    algorithm could after changing a row: the chain verifies again."""
+    with sqlite3.connect(shop.folder / "till.db") as connection:
+        rows = connection.execute(
+            "SELECT id, seq, created_at, staff_id, kind, payload FROM journal"
+            " WHERE register = ? ORDER BY seq",
+            (register,),
+        ).fetchall()
+        previous = "0" * 64
+        for row_id, seq, created_at, staff_id, kind, payload in rows:
+            content = [previous, register, seq, created_at, staff_id, kind, payload]
+            text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            connection.execute(
+                "UPDATE journal SET prev_hash = ?, hash = ? WHERE id = ?",
+                (previous, digest, row_id),
+            )
+            previous = digest
+    connection.close()
+
+
+def test_the_z_prints_the_journal_row_it_closes_on(shop: DemoStore) -> None:
+    with sqlite3.connect(shop.folder / "till.db") as connection:
+        (report,) = connection.execute("SELECT report FROM shift_close").fetchone()
+        (close_seq,) = connection.execute(
+            "SELECT seq FROM journal WHERE kind = 'shift_close'"
+        ).fetchone()
+        data = json.loads(report)
+        (anchored,) = connection.execute(
+            "SELECT hash FROM journal WHERE seq = ?", (data["journal_seq"],)
+        ).fetchone()
+    connection.close()
+    assert data["journal_seq"] == close_seq - 1, "the last row of the shift"
+    assert data["journal_hash"] == anchored
+    text = decode_escpos(reprint_z(shop))
+    assert f"Journal: row {close_seq - 1}" in text
+    assert f"SHA-256 {anchored[0:4]} {anchored[4:8]} {anchored[8:12]} {anchored[12:16]}" in text
+
+
+def reprint_z(shop: DemoStore) -> bytes:
+    """Z 1 as `till report z 1 --print` prints it (a file printer)."""
+    receipts = shop.folder / "receipts.escpos"
+    receipts.unlink(missing_ok=True)
+    result = till(shop.folder, "report", "z", "1", "--print", config=shop.config_path)
+    assert result.returncode == 0, result.stderr
+    return receipts.read_bytes()
+
+
+def test_a_journal_rewritten_with_every_hash_recomputed_is_caught_by_the_z(
+    tmp_path: Path, shop: DemoStore
+) -> None:
+    # The no-sale opening's reason changed in its table and in its journal row, then every
+    # hash recomputed: the chain and the records agree again; only the paper Z does not.
+    tamper(
+        shop,
+        "UPDATE drawer_opening SET reason = 'till float';"
+        ' UPDATE journal SET payload = replace(payload, \'"reason":""\','
+        " '\"reason\":\"till float\"') WHERE kind = 'drawer_open';",
+    )
+    rewrite_chain(shop)
+    result = till(tmp_path, "verify", config=shop.config_path)
+    assert result.returncode == 1, result.stdout
+    problems = " ".join(result.stderr.split())
+    assert "journal row 10, shift_close: Z 1 printed journal row 10 with another hash" in problems
+    assert "chain intact" in result.stdout, "the chain itself verifies"

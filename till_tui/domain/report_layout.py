@@ -63,7 +63,17 @@ def layout_report(
         out.text(_("Note: {note}").format(note=report.note))
     if report.approved_by:
         out.text(_("Approved by: {name}").format(name=report.approved_by))
+    if report.journal_hash:
+        out.blank()
+        out.text(_("Journal: row {seq}").format(seq=report.journal_seq))
+        out.text(_("SHA-256 {digits}").format(digits=journal_digits(report.journal_hash)))
     return tuple(out.rows)
+
+
+def journal_digits(digest: str) -> str:
+    """The first 16 hex digits of a journal hash, in groups of 4, as a Z prints them: enough
+    to tell a rewritten journal from the one this Z was printed from."""
+    return " ".join(digest[index : index + 4] for index in range(0, 16, 4))
 
 
 def _header(out: Layout, report: ShiftReport) -> None:

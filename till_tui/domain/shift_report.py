@@ -217,6 +217,10 @@ class ShiftReport:
     approved_by: str = ""
     note: str = ""
     counts: tuple[Count, ...] = field(default=())
+    journal_seq: int | None = None
+    """A Z: the register's last journal row before its closing (every event of the shift is
+    chained into it), printed with its hash so the paper Z anchors the journal."""
+    journal_hash: str = ""
 
     @property
     def revenue(self) -> int:

@@ -40,16 +40,21 @@ def row_hash(
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def append(register: str, kind: str, staff_id: int | None, data: dict[str, Any]) -> Journal:
-    """Append an event to `register`'s chain. Call inside the transaction that makes the event."""
+def head(register: str) -> tuple[int, str]:
+    """The sequence number and hash of `register`'s last journal row ((0, GENESIS): none)."""
     last = (
         Journal.select(Journal.seq, Journal.hash)
         .where(Journal.register == register)
         .order_by(Journal.seq.desc())
         .first()
     )
-    seq = last.seq + 1 if last else 1
-    prev_hash = last.hash if last else GENESIS
+    return (int(last.seq), str(last.hash)) if last else (0, GENESIS)
+
+
+def append(register: str, kind: str, staff_id: int | None, data: dict[str, Any]) -> Journal:
+    """Append an event to `register`'s chain. Call inside the transaction that makes the event."""
+    last_seq, prev_hash = head(register)
+    seq = last_seq + 1
     created_at: datetime = now()
     stamp = Journal.created_at.db_value(created_at)
     payload = canonical(data)

@@ -173,6 +173,7 @@ class Shifts:
                 approver = approved_by
             z_number = reports.last_z_number() + 1
             closed_at = now()
+            journal_seq, journal_hash = journal.head(self.register)
             z = replace(
                 report,
                 z_number=z_number,
@@ -181,6 +182,8 @@ class Shifts:
                 approved_by=approver.name if approver else "",
                 note=note,
                 counts=lines,
+                journal_seq=journal_seq,
+                journal_hash=journal_hash,
             )
             ShiftClose.create(
                 shift=shift_id,

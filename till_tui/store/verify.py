@@ -275,6 +275,9 @@ def _check_closes(events: dict[str, list[_Event]], problems: list[Problem]) -> i
         running[register] = (net, gross)
         event = journaled.pop((register, z), None)
         stored = _report_totals(report)
+        anchor = _anchor_problem(register, z, report)
+        if anchor is not None:
+            problems.append(anchor)
         if event is None:
             problems.append(
                 Problem(register, None, "shift_close", _("Z {z} has no journal row").format(z=z))
@@ -430,6 +433,32 @@ def _check_records(events: dict[str, list[_Event]], problems: list[Problem]) -> 
                 )
             )
     return count
+
+
+def _anchor_problem(register: str, z: int, report: str) -> Problem | None:
+    """A Z prints the hash of the journal's last row before it: that row must still have it
+    (a journal rewritten with every hash recomputed, the chain intact, shows here and on the
+    paper Z). Zs printed before anchors existed have none."""
+    try:
+        data = json.loads(report)
+    except ValueError:
+        return None
+    seq, printed = data.get("journal_seq"), data.get("journal_hash")
+    if not printed or not isinstance(seq, int):
+        return None
+    row = database.execute_sql(
+        "SELECT hash FROM journal WHERE register = ? AND seq = ?", (register, seq)
+    ).fetchone()
+    if row is not None and row[0] == printed:
+        return None
+    return Problem(
+        register,
+        seq,
+        "shift_close",
+        _("Z {z} printed journal row {seq} with another hash: the journal was rewritten").format(
+            z=z, seq=seq
+        ),
+    )
 
 
 def _report_totals(report: str) -> tuple[Any, Any]:
