@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+PIN_LENGTHS = range(4, 9)
+"""A PIN has 4 to 8 digits."""
+
 Role = Literal["cashier", "manager"]
 ROLES: tuple[Role, ...] = ("cashier", "manager")
 

@@ -11,14 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from till_tui.domain.staff import StaffMember
+from till_tui.domain.staff import PIN_LENGTHS, StaffMember
 from till_tui.i18n import N_, _
 from till_tui.screens.base import HELP_BINDING, TillScreen
 from till_tui.store.errors import StoreError
 from till_tui.widgets.key_bar import KeyBar
-
-PIN_LENGTH = 8
-"""The longest PIN the field takes."""
 
 
 class LoginScreen(TillScreen[None]):
@@ -42,7 +39,7 @@ class LoginScreen(TillScreen[None]):
                 id="register",
             )
             yield Static(_("PIN"), classes="label")
-            yield Input(password=True, id="pin", restrict=r"[0-9]*", max_length=PIN_LENGTH)
+            yield Input(password=True, id="pin", restrict=r"[0-9]*", max_length=PIN_LENGTHS[-1])
             yield Static("", id="message")
             if self.till.demo_hint:
                 yield Static(Text(_("Demo till: ") + self.till.demo_hint), id="demo-hint")
@@ -59,7 +56,7 @@ class LoginScreen(TillScreen[None]):
         (up to 8 digits: a staff badge) is checked as one; any other (a product, a loyalty
         card) is ignored and said so, so a stray scan never counts towards the login lock."""
         pin = self.query_one("#pin", Input)
-        if len(code) <= PIN_LENGTH and code.isascii() and code.isdigit() and not pin.disabled:
+        if len(code) <= PIN_LENGTHS[-1] and code.isascii() and code.isdigit() and not pin.disabled:
             pin.value = code
             self.submit_pin(code)
             return True

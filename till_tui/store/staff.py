@@ -12,14 +12,13 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from till_tui.domain.staff import ROLES, Role, StaffMember
+from till_tui.domain.staff import PIN_LENGTHS, ROLES, Role, StaffMember
 from till_tui.i18n import _
 from till_tui.store import journal
 from till_tui.store.db import database, transaction
 from till_tui.store.models import Journal, Staff, now
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-PIN_LENGTHS = range(4, 9)
 LOCK_AFTER = 5
 """Wrong PINs in a row that lock the login."""
 LOCK_SECONDS = 60

@@ -274,8 +274,9 @@ def _check_closes(events: dict[str, list[_Event]], problems: list[Problem]) -> i
         net, gross = net + sales + refunds, gross + abs(sales) + abs(refunds)
         running[register] = (net, gross)
         event = journaled.pop((register, z), None)
-        stored = _report_totals(report)
-        anchor = _anchor_problem(register, z, report)
+        data = _report_data(report)
+        stored = (data.get("grand_total"), data.get("grand_total_abs"))
+        anchor = _anchor_problem(register, z, data)
         if anchor is not None:
             problems.append(anchor)
         if event is None:
@@ -435,14 +436,10 @@ def _check_records(events: dict[str, list[_Event]], problems: list[Problem]) -> 
     return count
 
 
-def _anchor_problem(register: str, z: int, report: str) -> Problem | None:
+def _anchor_problem(register: str, z: int, data: dict[str, Any]) -> Problem | None:
     """A Z prints the hash of the journal's last row before it: that row must still have it
     (a journal rewritten with every hash recomputed, the chain intact, shows here and on the
     paper Z). Zs printed before anchors existed have none."""
-    try:
-        data = json.loads(report)
-    except ValueError:
-        return None
     seq, printed = data.get("journal_seq"), data.get("journal_hash")
     if not printed or not isinstance(seq, int):
         return None
@@ -461,12 +458,13 @@ def _anchor_problem(register: str, z: int, report: str) -> Problem | None:
     )
 
 
-def _report_totals(report: str) -> tuple[Any, Any]:
+def _report_data(report: str) -> dict[str, Any]:
+    """A Z as stored (canonical JSON); {} if it no longer reads as one."""
     try:
         data = json.loads(report)
     except ValueError:
-        return (None, None)
-    return (data.get("grand_total"), data.get("grand_total_abs"))
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def first_problems(problems: Iterable[Problem], per_register: int = 1) -> Iterator[Problem]:
